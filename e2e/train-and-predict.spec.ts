@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { AppPage } from './appPage';
+import { expect, makePosterSubset, test } from './fixtures';
+
+const subset = makePosterSubset(48, 'e2e');
+
+for (const backend of ['webgpu', 'webgl'] as const) {
+  test(`drop 48 real posters, train 2 epochs on ${backend}, classify a poster`, async ({ page, pageErrors }) => {
+    const app = new AppPage(page);
+    await app.open(backend);
+    await expect(page.getByTestId('backend-name')).toHaveText(backend);
+
+    // The folder holds train.csv, so the app picks it up by itself.
+    await app.dropDataset(subset.dir);
+    await expect(page.getByTestId('posters-found')).toHaveText('48');
+    await expect(page.getByTestId('usable-examples')).toHaveText('48');
+    await expect(page.getByTestId('genre-count')).toHaveText('25');
+    // The default 400x300 summary carries the tutorial's parameter count.
+    await expect(page.getByTestId('total-params')).toHaveText('2,758,265');
+
+    await app.configure({ epochs: 2, batchSize: 8, height: 96, width: 76, valFraction: 0.25 });
+    await expect(page.getByTestId('total-params')).not.toHaveText('2,758,265');
+    await app.trainToCompletion();
+
+    // Two epochs: each line chart has a point per epoch.
+    const lossChart = page.getByRole('figure', { name: 'Loss (binary cross-entropy)' });
+    await expect(lossChart.locator('.recharts-line-dots').first().locator('circle, path')).toHaveCount(2);
+    await expect(page.getByTestId('training-log')).toContainText('epoch 2: train loss');
+
+    const top = await app.classify(join(subset.dir, `${subset.ids[0]}.jpg`));
+    for (const { genre } of top) expect(subset.genres).toContain(genre);
+    expect(top[0].percent).toBeGreaterThanOrEqual(top[1].percent);
+    expect(top[1].percent).toBeGreaterThanOrEqual(top[2].percent);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(pageErrors).toEqual([]);
+  });
+}

@@ -1,0 +1,42 @@
+import type * as tf from '@tensorflow/tfjs';
+import { predictProbabilities } from '../ml/trainStep';
+import { posterBatches, type PosterPixelStore, type PosterSourceItem } from './posterBatches';
+
+export interface PosterPredictions {
+  /** Indices (into the item list) that could be decoded, in output order. */
+  indices: number[];
+  /** [indices.length * genres] sigmoid probabilities. */
+  probs: Float32Array;
+  /** [indices.length * genres] 0/1 labels of the same posters. */
+  labels: Uint8Array;
+}
+
+/** Runs the model over `order` in batches (no shuffling, no dropout). */
+export async function predictPosters(
+  model: tf.LayersModel,
+  items: readonly PosterSourceItem[],
+  order: readonly number[],
+  batchSize: number,
+  store: PosterPixelStore,
+  numGenres: number,
+  shouldStop: () => boolean = () => false,
+): Promise<PosterPredictions> {
+  const indices: number[] = [];
+  const probChunks: Float32Array[] = [];
+  const labelChunks: Uint8Array[] = [];
+  for await (const batch of posterBatches(items, order, batchSize, store, numGenres)) {
+    if (shouldStop()) break;
+    probChunks.push(await predictProbabilities(model, batch.pixels, batch.size, store.spec));
+    labelChunks.push(batch.labels);
+    indices.push(...batch.indices);
+  }
+  const probs = new Float32Array(indices.length * numGenres);
+  const labels = new Uint8Array(indices.length * numGenres);
+  let offset = 0;
+  probChunks.forEach((chunk, k) => {
+    probs.set(chunk, offset);
+    labels.set(labelChunks[k], offset);
+    offset += chunk.length;
+  });
+  return { indices, probs, labels };
+}

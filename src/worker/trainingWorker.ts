@@ -1,0 +1,29 @@
+/// <reference lib="webworker" />
+import '@tensorflow/tfjs-backend-webgpu';
+import type { BackendName } from '../ml/backend';
+import { decodePoster } from './decodePoster';
+import type { WorkerEvent, WorkerRequest } from './protocol';
+import { TrainingSession } from './trainingSession';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+async function describeAdapter(backend: BackendName): Promise<string> {
+  if (backend === 'webgpu' && 'gpu' in navigator) {
+    const adapter = await navigator.gpu.requestAdapter();
+    // `info` is newer than the bundled WebGPU typings.
+    const info = (adapter as unknown as { info?: { vendor?: string; architecture?: string; description?: string } } | null)?.info;
+    const parts = [info?.vendor, info?.architecture, info?.description].filter((p) => p);
+    return parts.length > 0 ? parts.join(' / ') : 'unknown WebGPU adapter';
+  }
+  return backend === 'webgl' ? 'WebGL 2 in an OffscreenCanvas' : 'JavaScript on the CPU';
+}
+
+const session = new TrainingSession({
+  emit: (event: WorkerEvent) => self.postMessage(event),
+  decode: (file, spec) => decodePoster(file, spec),
+  describeAdapter,
+});
+
+self.onmessage = (message: MessageEvent<WorkerRequest>) => {
+  void session.handle(message.data);
+};
