@@ -1,12 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DatasetPicker } from './features/dataset/DatasetPicker';
 import { DatasetReportView } from './features/dataset/DatasetReportView';
+import { ModelFilesPanel } from './features/model/ModelFilesPanel';
 import { ModelSummaryTable } from './features/model/ModelSummaryTable';
 import { PredictPanel } from './features/predict/PredictPanel';
-import { TrainConfigForm } from './features/training/TrainConfigForm';
-import { TrainingCharts } from './features/training/TrainingCharts';
-import { TrainingLog } from './features/training/TrainingLog';
-import { TrainingProgressView } from './features/training/TrainingProgressView';
+import { CheckpointBanner } from './features/session/CheckpointBanner';
+import { TrainingSection } from './features/training/TrainingSection';
 import { backendFromUrl, useTrainingWorker } from './features/useTrainingWorker';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './worker/protocol';
 
@@ -16,11 +15,12 @@ export function App() {
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
   const nextRequestId = useRef(1);
   const running = state.status === 'running' || state.status === 'stopping';
+  const onExportDelivered = useCallback(() => dispatch({ type: 'ui/exportDelivered' }), [dispatch]);
 
   useEffect(() => {
     if (state.backend) send({ type: 'describeModel', config });
     // The summary follows the input size and the genre count.
-  }, [state.backend, state.dataset, config.height, config.width]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [state.backend?.name, state.dataset, config.height, config.width]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <main>
@@ -37,6 +37,11 @@ export function App() {
             'Starting TensorFlow.js…'
           )}
         </p>
+        {state.notices.map((notice, k) => (
+          <p key={k} className="notice" role="status">
+            {notice}
+          </p>
+        ))}
       </header>
 
       {state.errors.length > 0 && (
@@ -48,6 +53,18 @@ export function App() {
             Dismiss
           </button>
         </div>
+      )}
+
+      {state.checkpoint && !running && (
+        <CheckpointBanner
+          checkpoint={state.checkpoint}
+          canResume={state.checkpoint.matchesDataset !== null && !running}
+          onResume={(epochs) => {
+            dispatch({ type: 'ui/trainRequested', config: { ...state.checkpoint!.metadata.trainConfig, epochs } });
+            send({ type: 'resume', epochs });
+          }}
+          onDiscard={() => send({ type: 'discardCheckpoint' })}
+        />
       )}
 
       <section aria-labelledby="dataset-heading">
@@ -71,50 +88,39 @@ export function App() {
 
       <section aria-labelledby="training-heading">
         <h2 id="training-heading">3. Training</h2>
-        <TrainConfigForm config={config} onChange={setConfig} disabled={running} />
-        <div className="buttons">
-          <button
-            type="button"
-            disabled={running || !state.dataset || state.dataset.examples === 0}
-            onClick={() => {
-              dispatch({ type: 'ui/trainRequested', config });
-              send({ type: 'train', config });
-            }}
-          >
-            Train
-          </button>
-          <button
-            type="button"
-            disabled={state.status !== 'running'}
-            onClick={() => {
-              dispatch({ type: 'ui/stopRequested' });
-              send({ type: 'stop' });
-            }}
-          >
-            Stop
-          </button>
-        </div>
-        {state.progress && <TrainingProgressView progress={state.progress} status={state.status} />}
-        {state.skippedPosters.length > 0 && (
-          <details aria-label="Skipped posters">
-            <summary>{state.skippedPosters.length} posters skipped</summary>
-            <ul>
-              {state.skippedPosters.map((issue, k) => (
-                <li key={k}>{issue.message}</li>
-              ))}
-            </ul>
-          </details>
-        )}
-        <TrainingCharts history={state.history} />
-        <TrainingLog lines={state.log} />
+        <TrainingSection
+          state={state}
+          config={config}
+          onConfig={setConfig}
+          onTrain={() => {
+            dispatch({ type: 'ui/trainRequested', config });
+            send({ type: 'train', config });
+          }}
+          onStop={() => {
+            dispatch({ type: 'ui/stopRequested' });
+            send({ type: 'stop' });
+          }}
+        />
       </section>
 
       <section aria-labelledby="predict-heading">
         <h2 id="predict-heading">4. Classify a poster</h2>
         <PredictPanel
-          enabled={state.modelReady}
+          enabled={state.model !== null}
           prediction={state.prediction}
           onPoster={(file) => send({ type: 'predict', requestId: nextRequestId.current++, file })}
+        />
+      </section>
+
+      <section aria-labelledby="files-heading">
+        <h2 id="files-heading">5. Save and share the model</h2>
+        <ModelFilesPanel
+          model={state.model}
+          exported={state.exported}
+          disabled={running}
+          onExport={() => send({ type: 'exportModel' })}
+          onDelivered={onExportDelivered}
+          onImport={(files) => send({ type: 'importModel', files })}
         />
       </section>
     </main>

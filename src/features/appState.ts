@@ -1,7 +1,18 @@
 import type { InputIssue } from '../data/types';
 import type { BackendName } from '../ml/backend';
 import type { ModelSummary } from '../ml/modelSummary';
-import type { DatasetSummary, EpochMetrics, GenreScore, TrainConfig, WorkerEvent } from '../worker/protocol';
+import type {
+  BatchPredictions,
+  CheckpointInfo,
+  DatasetSummary,
+  EpochMetrics,
+  ExportedFile,
+  GenreScore,
+  ModelInfo,
+  TrainConfig,
+  ValidationPredictions,
+  WorkerEvent,
+} from '../worker/protocol';
 
 export type TrainingStatus = 'idle' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
 
@@ -36,8 +47,14 @@ export interface AppState {
   skippedPosters: InputIssue[];
   prediction?: Prediction;
   errors: string[];
-  /** True once at least one epoch finished: the model can predict. */
-  modelReady: boolean;
+  /** The model in the worker (trained, resumed or imported); null when none. */
+  model: ModelInfo | null;
+  checkpoint: CheckpointInfo | null;
+  validation?: ValidationPredictions;
+  batch: { running: boolean; progress?: { done: number; total: number }; result?: BatchPredictions };
+  /** Files the worker exported, waiting to be downloaded by the UI. */
+  exported?: ExportedFile[];
+  notices: string[];
 }
 
 export const initialAppState: AppState = {
@@ -47,7 +64,10 @@ export const initialAppState: AppState = {
   log: [],
   skippedPosters: [],
   errors: [],
-  modelReady: false,
+  model: null,
+  checkpoint: null,
+  batch: { running: false },
+  notices: [],
 };
 
 /** What the UI itself does, besides worker events. */
@@ -56,7 +76,9 @@ export type UiAction =
   | { type: 'ui/trainRequested'; config: TrainConfig }
   | { type: 'ui/stopRequested' }
   | { type: 'ui/dismissErrors' }
-  | { type: 'ui/error'; message: string };
+  | { type: 'ui/error'; message: string }
+  | { type: 'ui/batchRequested' }
+  | { type: 'ui/exportDelivered' };
 
 export type AppAction = WorkerEvent | UiAction;
 
@@ -110,7 +132,27 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'posterSkipped':
       return { ...state, skippedPosters: [...state.skippedPosters, action.issue] };
     case 'epochEnd':
-      return { ...state, history: [...state.history, action.metrics], modelReady: true };
+      return { ...state, history: [...state.history, action.metrics] };
+    case 'evaluated':
+      return { ...state, validation: action.predictions };
+    case 'modelChanged':
+      return { ...state, model: action.model };
+    case 'checkpoint':
+      return { ...state, checkpoint: action.checkpoint };
+    case 'resumed':
+      return { ...state, history: action.history };
+    case 'backendChanged':
+      return {
+        ...state,
+        backend: state.backend && { ...state.backend, name: action.backend },
+        notices: [...state.notices, action.reason],
+      };
+    case 'batchProgress':
+      return { ...state, batch: { ...state.batch, progress: { done: action.done, total: action.total } } };
+    case 'batchPredicted':
+      return { ...state, batch: { running: false, result: action.result } };
+    case 'modelExported':
+      return { ...state, exported: action.files };
     case 'done':
       return { ...state, status: action.reason === 'completed' ? 'completed' : 'stopped' };
     case 'prediction':
@@ -120,7 +162,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         ...state,
         errors: [...state.errors, action.message],
         datasetLoading: action.request === 'loadDataset' ? false : state.datasetLoading,
-        status: action.request === 'train' ? 'failed' : state.status,
+        status: action.request === 'train' || action.request === 'resume' ? 'failed' : state.status,
+        batch: action.request === 'predictFolder' ? { running: false } : state.batch,
       };
     case 'ui/loadingDataset':
       return { ...state, datasetLoading: true, errors: [] };
@@ -129,9 +172,13 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'ui/stopRequested':
       return state.status === 'running' ? { ...state, status: 'stopping' } : state;
     case 'ui/dismissErrors':
-      return { ...state, errors: [] };
+      return { ...state, errors: [], notices: [] };
     case 'ui/error':
       return { ...state, errors: [...state.errors, action.message] };
+    case 'ui/batchRequested':
+      return { ...state, batch: { running: true }, errors: [] };
+    case 'ui/exportDelivered':
+      return { ...state, exported: undefined };
     default: {
       const unhandled: never = action;
       return unhandled;

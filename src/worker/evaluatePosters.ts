@@ -20,7 +20,9 @@ export async function predictPosters(
   store: PosterPixelStore,
   numGenres: number,
   shouldStop: () => boolean = () => false,
+  onProgress?: (postersDone: number) => void,
 ): Promise<PosterPredictions> {
+  let done = 0;
   const indices: number[] = [];
   const probChunks: Float32Array[] = [];
   const labelChunks: Uint8Array[] = [];
@@ -29,6 +31,8 @@ export async function predictPosters(
     probChunks.push(await predictProbabilities(model, batch.pixels, batch.size, store.spec));
     labelChunks.push(batch.labels);
     indices.push(...batch.indices);
+    done = Math.min(order.length, done + batchSize);
+    onProgress?.(done);
   }
   const probs = new Float32Array(indices.length * numGenres);
   const labels = new Uint8Array(indices.length * numGenres);

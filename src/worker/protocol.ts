@@ -7,34 +7,12 @@ import type { DatasetReport } from '../data/datasetReport';
 import type { InputIssue } from '../data/types';
 import type { MultiLabelMetrics } from '../metrics';
 import type { BackendName } from '../ml/backend';
+import type { ModelMetadata } from '../ml/modelFiles';
 import type { ModelSummary } from '../ml/modelSummary';
+import type { TrainConfig } from '../ml/trainConfig';
 
-export type ModelKind = 'tutorial-cnn';
-
-export interface TrainConfig {
-  modelKind: ModelKind;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Network input size; posters are squashed to it as the tutorial does. */
-  height: number;
-  width: number;
-  /** Share of unique posters held out for validation, 0..0.9. */
-  valFraction: number;
-  /** Seeds the split, the shuffles and the initialisers. */
-  seed: number;
-}
-
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  modelKind: 'tutorial-cnn',
-  epochs: 20,
-  batchSize: 64,
-  learningRate: 1e-3,
-  height: 400,
-  width: 300,
-  valFraction: 0.15,
-  seed: 42,
-};
+export { DEFAULT_TRAIN_CONFIG } from '../ml/trainConfig';
+export type { ModelKind, TrainConfig } from '../ml/trainConfig';
 
 /** The dataset report as the UI sees it: no File handles, labels as counts. */
 export interface DatasetSummary extends Omit<DatasetReport, 'examples'> {
@@ -51,8 +29,63 @@ export type WorkerRequest =
   | { type: 'loadDataset'; posters: File[]; csv: File }
   | { type: 'describeModel'; config: TrainConfig }
   | { type: 'train'; config: TrainConfig }
+  /** Continue the checkpointed run on the loaded dataset. */
+  | { type: 'resume'; epochs?: number }
+  | { type: 'discardCheckpoint' }
   | { type: 'stop' }
-  | { type: 'predict'; requestId: number; file: File };
+  | { type: 'predict'; requestId: number; file: File }
+  /** Predict every poster in a folder; with a CSV, also evaluate. */
+  | { type: 'predictFolder'; files: File[]; csv?: File }
+  | { type: 'exportModel' }
+  /** model.json, weights.bin and metadata.json as picked by the user. */
+  | { type: 'importModel'; files: File[] };
+
+/** What the app knows about the model in memory (trained here or imported). */
+export interface ModelInfo {
+  metadata: ModelMetadata;
+  source: 'trained' | 'imported' | 'checkpoint';
+}
+
+/** A saved run that can be continued. */
+export interface CheckpointInfo {
+  metadata: ModelMetadata;
+  history: EpochMetrics[];
+  savedAt: string;
+  optimizerSaved: boolean;
+  /** Whether the loaded dataset is the one it was trained on (null: no dataset loaded). */
+  matchesDataset: boolean | null;
+}
+
+/** Validation predictions of the latest epoch, for the per-poster views. */
+export interface ValidationPredictions {
+  epoch: number;
+  /** Poster file names, in output order. */
+  files: string[];
+  /** [files.length * genres] */
+  probs: Float32Array;
+  labels: Uint8Array;
+  thresholds: number[];
+}
+
+export interface BatchPredictions {
+  /** Poster Ids (file name without extension), in output order. */
+  ids: string[];
+  files: string[];
+  /** [ids.length * genres] */
+  probs: Float32Array;
+  genres: string[];
+  thresholds: number[];
+  skipped: InputIssue[];
+  /** When the folder came with a labels CSV: metrics on the posters it labels. */
+  evaluation?: { metrics: MultiLabelMetrics; baseline: MultiLabelMetrics; posters: number };
+}
+
+/** One exported file, handed to the UI to download. */
+export interface ExportedFile {
+  name: string;
+  mime: string;
+  data: ArrayBuffer | string;
+}
 
 export interface EpochMetrics {
   epoch: number;
@@ -82,5 +115,14 @@ export type WorkerEvent =
   | { type: 'posterSkipped'; issue: InputIssue }
   | { type: 'epochEnd'; metrics: EpochMetrics }
   | { type: 'done'; reason: 'completed' | 'stopped'; epochsCompleted: number }
+  | { type: 'evaluated'; predictions: ValidationPredictions }
+  | { type: 'modelChanged'; model: ModelInfo | null }
+  | { type: 'checkpoint'; checkpoint: CheckpointInfo | null }
+  /** Training resumed from a checkpoint: the history so far, so charts show all of it. */
+  | { type: 'resumed'; history: EpochMetrics[]; fromEpoch: number }
+  | { type: 'backendChanged'; backend: BackendName; reason: string }
+  | { type: 'batchProgress'; done: number; total: number }
+  | { type: 'batchPredicted'; result: BatchPredictions }
+  | { type: 'modelExported'; files: ExportedFile[] }
   | { type: 'prediction'; requestId: number; file: string; top: GenreScore[]; scores: GenreScore[] }
   | { type: 'error'; message: string; request?: WorkerRequest['type'] };

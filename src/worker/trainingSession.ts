@@ -1,64 +1,74 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildDatasetReport } from '../data/datasetReport';
 import { parseLabelsCsv } from '../data/labelsCsv';
-import { splitTrainValidation } from '../data/split';
-import { createRng, shuffleInPlace } from '../lib/random';
-import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../metrics';
+import type { InputIssue } from '../data/types';
+import { posterIdFromFileName } from '../data/vocabulary';
+import { APP_VERSION } from '../lib/version';
+import { constantPriorBaseline, evaluateMultiLabel } from '../metrics';
 import { chooseBackend, type BackendName } from '../ml/backend';
+import {
+  MODEL_JSON,
+  METADATA_JSON,
+  WEIGHTS_BIN,
+  artifactsToFiles,
+  datasetFingerprint,
+  loadModelFiles,
+  modelToArtifacts,
+  type ModelMetadata,
+} from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import type { InputSpec } from '../ml/preprocess';
-import { predictProbabilities, trainOnBatch } from '../ml/trainStep';
+import { predictProbabilities } from '../ml/trainStep';
+import type { TrainConfig } from '../ml/trainConfig';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
-import type { DecodeFn, PosterSourceItem } from './posterBatches';
-import { PosterPixelStore, posterBatches } from './posterBatches';
+import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
-import type { EpochMetrics, GenreScore, TrainConfig, WorkerEvent, WorkerRequest } from './protocol';
-
-/** The tutorial printed the running loss every 15 batches. */
-export const LOG_EVERY_BATCHES = 15;
-/** Decoded posters kept between epochs; beyond this they are decoded again. */
-const PIXEL_BUDGET_BYTES = 768 * 1024 * 1024;
+import { modelFilesFromUpload } from './modelFilesFromUpload';
+import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
+import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
+import { runTrainingEpochs, type TrainingRun } from './trainingLoop';
 
 export interface SessionDeps {
   emit: (event: WorkerEvent) => void;
   decode: DecodeFn;
+  checkpoints: CheckpointStore;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
 }
 
-interface LoadedDataset {
+export interface LoadedDataset {
   genres: string[];
   items: PosterSourceItem[];
+  fingerprint: string;
 }
 
-interface TrainedModel {
+/** The model predictions come from: trained here, resumed, or imported. */
+interface CurrentModel {
   model: tf.LayersModel;
-  spec: InputSpec;
-  genres: string[];
-  thresholds: number[];
+  metadata: ModelMetadata;
+  source: ModelInfo['source'];
 }
 
-function modelSpec(config: TrainConfig): InputSpec {
+export function inputSpecFor(config: TrainConfig): InputSpec {
   return { height: config.height, width: config.width, scaling: 'unit' };
 }
 
-function flatten(rows: readonly Uint8Array[], width: number): Uint8Array {
-  const out = new Uint8Array(rows.length * width);
-  rows.forEach((row, i) => out.set(row, i * width));
-  return out;
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Everything the worker does, as an object that can be driven without a
- * Worker (tests call `handle` directly). One request at a time except `stop`
- * and `predict`, which may arrive while training runs.
+ * Worker (tests call `handle` directly). Requests run one at a time, except
+ * `stop`, which lands while training awaits.
  */
 export class TrainingSession {
   private dataset?: LoadedDataset;
-  private trained?: TrainedModel;
-  private stopRequested = false;
+  private current?: CurrentModel;
+  private backend: BackendName = 'cpu';
   private training = false;
+  private readonly stopFlag = { requested: false };
   private readonly now: () => number;
 
   constructor(private readonly deps: SessionDeps) {
@@ -76,48 +86,79 @@ export class TrainingSession {
           return this.describeModel(request.config);
         case 'train':
           return await this.train(request.config);
+        case 'resume':
+          return await this.resume(request.epochs);
+        case 'discardCheckpoint':
+          await this.deps.checkpoints.clear();
+          return this.deps.emit({ type: 'checkpoint', checkpoint: null });
         case 'stop':
-          this.stopRequested = true;
+          this.stopFlag.requested = true;
           return;
         case 'predict':
           return await this.predict(request.requestId, request.file);
+        case 'predictFolder':
+          return await this.predictFolder(request.files, request.csv);
+        case 'exportModel':
+          return await this.exportModel();
+        case 'importModel':
+          return await this.importModel(request.files);
         default: {
           const unknown: never = request;
           throw new Error(`unknown request ${JSON.stringify(unknown)}`);
         }
       }
     } catch (error) {
-      this.deps.emit({
-        type: 'error',
-        message: error instanceof Error ? error.message : String(error),
-        request: request.type,
-      });
+      this.deps.emit({ type: 'error', message: describeError(error), request: request.type });
     }
   }
 
   private async init(preferred?: BackendName): Promise<void> {
     const choice = await chooseBackend(preferred);
+    this.backend = choice.name;
     const adapter = (await this.deps.describeAdapter?.(choice.name)) ?? choice.name;
     this.deps.emit({ type: 'ready', backend: choice.name, skipped: choice.skipped, adapter });
+    await this.announceCheckpoint();
+  }
+
+  /** Tells the UI whether a saved run exists and whether it fits the loaded data. */
+  private async announceCheckpoint(): Promise<void> {
+    let checkpoint;
+    try {
+      checkpoint = await this.deps.checkpoints.load();
+    } catch (error) {
+      this.deps.emit({ type: 'log', message: `Saved checkpoints are unavailable here (${describeError(error)}).` });
+      return;
+    }
+    const info: CheckpointInfo | null = checkpoint
+      ? {
+          metadata: checkpoint.metadata,
+          history: checkpoint.history,
+          savedAt: checkpoint.savedAt,
+          optimizerSaved: checkpoint.optimizer !== null,
+          matchesDataset: this.dataset ? checkpoint.metadata.datasetFingerprint === this.dataset.fingerprint : null,
+        }
+      : null;
+    this.deps.emit({ type: 'checkpoint', checkpoint: info });
   }
 
   private async loadDataset(posters: File[], csv: File): Promise<void> {
     const parsed = parseLabelsCsv(await csv.text());
-    if (!parsed.ok) {
-      throw new Error(`${csv.name}: ${parsed.errors.map((e) => e.message).join('; ')}`);
-    }
+    if (!parsed.ok) throw new Error(`${csv.name}: ${parsed.errors.map((e) => e.message).join('; ')}`);
     const byName = new Map(posters.map((file) => [file.name, file]));
     const report = buildDatasetReport(parsed.value, posters.map((file) => file.name));
+    const items = report.examples.map((example) => ({
+      file: byName.get(example.file)!,
+      name: example.file,
+      labels: example.labels,
+    }));
     this.dataset = {
       genres: report.genres,
-      items: report.examples.map((example) => ({
-        file: byName.get(example.file)!,
-        name: example.file,
-        labels: example.labels,
-      })),
+      items,
+      fingerprint: datasetFingerprint(items.map((item) => ({ name: item.name, size: item.file.size, labels: item.labels }))),
     };
     const { examples, ...rest } = report;
     this.deps.emit({ type: 'datasetLoaded', summary: { ...rest, examples: examples.length } });
+    await this.announceCheckpoint();
   }
 
   private describeModel(config: TrainConfig): void {
@@ -130,129 +171,203 @@ export class TrainingSession {
     }
   }
 
+  private requireDataset(): LoadedDataset {
+    if (!this.dataset || this.dataset.items.length === 0) throw new Error('load a dataset with at least one labelled poster first');
+    return this.dataset;
+  }
+
   private async train(config: TrainConfig): Promise<void> {
-    const dataset = this.dataset;
-    if (!dataset || dataset.items.length === 0) throw new Error('load a dataset with at least one labelled poster first');
+    const dataset = this.requireDataset();
+    const spec = inputSpecFor(config);
+    const model = buildTutorialCnn({ ...spec, numGenres: dataset.genres.length, seed: config.seed });
+    await this.run({ config, dataset, model, spec, startEpoch: 1, history: [], optimizerState: null, backbone: null });
+  }
+
+  private async resume(epochs?: number): Promise<void> {
+    const dataset = this.requireDataset();
+    const checkpoint = await this.deps.checkpoints.load();
+    if (!checkpoint) throw new Error('there is no saved run to resume');
+    const { metadata } = checkpoint;
+    if (metadata.datasetFingerprint !== dataset.fingerprint) {
+      if (metadata.genres.join('|') !== dataset.genres.join('|')) {
+        throw new Error(
+          `the saved model predicts ${metadata.genres.length} genres (${metadata.genres.slice(0, 4).join(', ')}…) ` +
+            `but this dataset has ${dataset.genres.length} (${dataset.genres.slice(0, 4).join(', ')}…): drop the dataset it was trained on`,
+        );
+      }
+      this.deps.emit({
+        type: 'log',
+        message: 'The dataset differs from the one this model was trained on (same genres): continuing on the new data, with a new validation split.',
+      });
+    }
+    const config = { ...metadata.trainConfig, epochs: Math.max(epochs ?? metadata.trainConfig.epochs, metadata.trainConfig.epochs) };
+    if (metadata.epochsCompleted >= config.epochs) {
+      throw new Error(`the saved run already completed all ${config.epochs} epochs; set more epochs to continue it`);
+    }
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: checkpoint.modelTopology, weightSpecs: checkpoint.weightSpecs, weightData: checkpoint.weightData }),
+    );
+    if (!checkpoint.optimizer) {
+      this.deps.emit({ type: 'log', message: 'No optimizer state was saved with this model: Adam starts afresh (its moments are rebuilt within a few batches).' });
+    }
+    await this.run({
+      config,
+      dataset,
+      model,
+      spec: metadata.input,
+      startEpoch: metadata.epochsCompleted + 1,
+      history: checkpoint.history,
+      optimizerState: checkpoint.optimizer,
+      backbone: metadata.backbone,
+    });
+  }
+
+  /** Runs epochs; on a lost WebGPU device, continues from the last checkpoint on WebGL. */
+  private async run(run: Omit<TrainingRun, 'stop' | 'emit' | 'now' | 'decode' | 'checkpoints' | 'onModel'>): Promise<void> {
     if (this.training) throw new Error('training is already running');
     this.training = true;
-    this.stopRequested = false;
-    const { emit } = this.deps;
-    const numGenres = dataset.genres.length;
-    const spec = modelSpec(config);
-    const split = splitTrainValidation(
-      dataset.items.map((item) => item.labels),
-      config.valFraction,
-      config.seed,
-    );
-    this.trained?.model.dispose();
-    this.trained = undefined;
-    const model = buildTutorialCnn({ ...spec, numGenres, seed: config.seed });
-    const optimizer = tf.train.adam(config.learningRate);
-    const store = new PosterPixelStore(spec, this.deps.decode, PIXEL_BUDGET_BYTES, (issue) =>
-      emit({ type: 'posterSkipped', issue }),
-    );
-    const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
-    emit({ type: 'modelSummary', summary: summarizeModel(model), config });
-    emit({
-      type: 'trainingStarted',
-      config,
-      trainPosters: split.train.length,
-      validationPosters: split.validation.length,
-      batchesPerEpoch,
-    });
-    const rng = createRng(config.seed);
-    const runStart = this.now();
-    let imagesDone = 0;
-    let epochsCompleted = 0;
-    let thresholds = new Array<number>(numGenres).fill(0.5);
+    this.stopFlag.requested = false;
+    let failure: unknown;
     try {
-      for (let epoch = 1; epoch <= config.epochs && !this.stopRequested; epoch++) {
-        emit({ type: 'epochStart', epoch, epochs: config.epochs });
-        const order = shuffleInPlace([...split.train], rng);
-        const epochStart = this.now();
-        let epochImages = 0;
-        let lossSum = 0;
-        let correctLabels = 0;
-        let runningLoss = 0;
-        let batch = 0;
-        for await (const pixels of posterBatches(dataset.items, order, config.batchSize, store, numGenres)) {
-          if (this.stopRequested) break;
-          const step = await trainOnBatch(model, optimizer, pixels, { spec, numGenres });
-          batch++;
-          epochImages += pixels.size;
-          imagesDone += pixels.size;
-          lossSum += step.loss * pixels.size;
-          correctLabels += step.correctLabels;
-          runningLoss += step.loss;
-          const elapsed = (this.now() - epochStart) / 1000;
-          const imagesPerSecond = epochImages / Math.max(elapsed, 1e-6);
-          const remaining = split.train.length * config.epochs - imagesDone;
-          emit({
-            type: 'batchEnd',
-            epoch,
-            batch,
-            batchesPerEpoch,
-            loss: step.loss,
-            imagesPerSecond,
-            etaSeconds: remaining / Math.max(imagesPerSecond, 1e-6),
-          });
-          if (batch % LOG_EVERY_BATCHES === 0) {
-            const total = (this.now() - runStart) / 1000;
-            emit({
-              type: 'log',
-              message: `[epoch ${epoch}, batch ${batch}/${batchesPerEpoch}] loss: ${(runningLoss / LOG_EVERY_BATCHES).toFixed(4)} (${total.toFixed(1)} s)`,
-            });
-            runningLoss = 0;
-          }
-        }
-        if (this.stopRequested || epochImages === 0) break;
-        const metrics: EpochMetrics = {
-          epoch,
-          train: {
-            loss: lossSum / epochImages,
-            labelAccuracy: correctLabels / (epochImages * numGenres),
-            images: epochImages,
-            seconds: (this.now() - epochStart) / 1000,
-          },
-        };
-        if (split.validation.length > 0) {
-          const val = await predictPosters(model, dataset.items, split.validation, config.batchSize, store, numGenres, () => this.stopRequested);
-          if (this.stopRequested) break;
-          thresholds = tuneThresholds(val.probs, val.labels, numGenres);
-          metrics.validation = evaluateMultiLabel(val.probs, val.labels, numGenres, thresholds);
-          const prior = constantPriorBaseline(
-            flatten(split.train.map((index) => dataset.items[index].labels), numGenres),
-            split.train.length,
-            numGenres,
-            val.indices.length,
-          );
-          metrics.baseline = evaluateMultiLabel(prior, val.labels, numGenres);
-        }
-        epochsCompleted = epoch;
-        this.trained = { model, spec, genres: dataset.genres, thresholds };
-        emit({ type: 'epochEnd', metrics });
-        emit({
-          type: 'log',
-          message: `epoch ${epoch}: train loss ${metrics.train.loss.toFixed(4)}, per-label accuracy ${metrics.train.labelAccuracy.toFixed(4)}` +
-            (metrics.validation ? `, val mAP ${metrics.validation.mapMacro?.toFixed(3) ?? '-'}` : ''),
-        });
-      }
-      emit({ type: 'done', reason: this.stopRequested ? 'stopped' : 'completed', epochsCompleted });
+      await runTrainingEpochs({
+        ...run,
+        stop: this.stopFlag,
+        emit: this.deps.emit,
+        now: this.now,
+        decode: this.deps.decode,
+        checkpoints: this.deps.checkpoints,
+        onModel: (model, metadata) => this.setCurrent({ model, metadata, source: 'trained' }),
+      });
+    } catch (error) {
+      failure = error;
     } finally {
-      optimizer.dispose();
-      store.clear();
-      if (this.trained?.model !== model) model.dispose();
+      if (this.current?.model !== run.model) run.model.dispose();
       this.training = false;
     }
+    if (failure === undefined) return;
+    if (this.backend !== 'webgpu') throw failure;
+    // WebGPU devices get lost (driver reset, GPU sleep, tab backgrounded on some systems).
+    const reason = `WebGPU failed during training (${describeError(failure)}); continuing from the last checkpoint on WebGL`;
+    const choice = await chooseBackend('webgl', ['webgl', 'cpu']);
+    this.backend = choice.name;
+    this.deps.emit({ type: 'backendChanged', backend: choice.name, reason });
+    const checkpoint = await this.deps.checkpoints.load();
+    if (checkpoint && checkpoint.metadata.datasetFingerprint === run.dataset.fingerprint) await this.resume(run.config.epochs);
+    else await this.train(run.config);
+  }
+
+  private setCurrent(next: CurrentModel): void {
+    if (this.current && this.current.model !== next.model) this.current.model.dispose();
+    this.current = next;
+    this.deps.emit({ type: 'modelChanged', model: { metadata: next.metadata, source: next.source } });
+  }
+
+  private requireModel(): CurrentModel {
+    if (!this.current) throw new Error('train a model (at least one epoch) or import one first');
+    return this.current;
   }
 
   private async predict(requestId: number, file: File): Promise<void> {
-    const trained = this.trained;
-    if (!trained) throw new Error('train a model (at least one epoch) before predicting');
-    const pixels = await this.deps.decode(file, trained.spec);
-    const probs = await predictProbabilities(trained.model, pixels, 1, trained.spec);
-    const scores: GenreScore[] = trained.genres.map((genre, k) => ({ genre, probability: probs[k] }));
+    const { model, metadata } = this.requireModel();
+    const pixels = await this.deps.decode(file, metadata.input);
+    const probs = await predictProbabilities(model, pixels, 1, metadata.input);
+    const scores: GenreScore[] = metadata.genres.map((genre, k) => ({ genre, probability: probs[k] }));
     const top = [...scores].sort((a, b) => b.probability - a.probability).slice(0, 3);
     this.deps.emit({ type: 'prediction', requestId, file: file.name, top, scores });
   }
+
+  private async predictFolder(files: File[], csv?: File): Promise<void> {
+    const { model, metadata } = this.requireModel();
+    const genres = metadata.genres;
+    const images = files.filter((file) => posterIdFromFileName(file.name) !== null);
+    let labelsById: Map<string, Uint8Array> | undefined;
+    const notes: InputIssue[] = [];
+    if (csv) {
+      const parsed = parseLabelsCsv(await csv.text());
+      if (!parsed.ok) throw new Error(`${csv.name}: ${parsed.errors.map((e) => e.message).join('; ')}`);
+      const missing = genres.filter((genre) => !parsed.value.genres.includes(genre));
+      if (missing.length > 0) {
+        throw new Error(`${csv.name} lacks the model's genres ${missing.join(', ')}: cannot evaluate on it`);
+      }
+      // Reorder the CSV's columns into the model's output order.
+      const column = genres.map((genre) => parsed.value.genres.indexOf(genre));
+      labelsById = new Map(parsed.value.rows.map((row) => [row.id, Uint8Array.from(column, (c) => row.labels[c])]));
+      notes.push(...parsed.value.issues);
+    }
+    const items: PosterSourceItem[] = images.map((file) => ({
+      file,
+      name: file.name,
+      labels: labelsById?.get(posterIdFromFileName(file.name)!) ?? new Uint8Array(genres.length),
+    }));
+    const skipped: InputIssue[] = [];
+    // Nothing is cached: each poster is seen once.
+    const store = new PosterPixelStore(metadata.input, this.deps.decode, 0, (issue) => skipped.push(issue));
+    const order = items.map((_, k) => k);
+    const predictions = await predictPosters(model, items, order, 16, store, genres.length, () => false, (done) =>
+      this.deps.emit({ type: 'batchProgress', done, total: items.length }),
+    );
+    const result: BatchPredictions = {
+      ids: predictions.indices.map((k) => posterIdFromFileName(items[k].name)!),
+      files: predictions.indices.map((k) => items[k].name),
+      probs: predictions.probs,
+      genres,
+      thresholds: metadata.thresholds,
+      skipped: [...notes, ...skipped],
+    };
+    if (labelsById) {
+      const labelled = predictions.indices.flatMap((k, row) => (labelsById.has(posterIdFromFileName(items[k].name)!) ? [row] : []));
+      if (labelled.length > 0) {
+        const g = genres.length;
+        const probs = new Float32Array(labelled.length * g);
+        const labels = new Uint8Array(labelled.length * g);
+        labelled.forEach((row, i) => {
+          probs.set(predictions.probs.subarray(row * g, (row + 1) * g), i * g);
+          labels.set(predictions.labels.subarray(row * g, (row + 1) * g), i * g);
+        });
+        // The constant prior here uses these posters' own genre rates: the best any constant can do.
+        const prior = constantPriorBaseline(labels, labelled.length, g, labelled.length);
+        result.evaluation = {
+          metrics: evaluateMultiLabel(probs, labels, g, metadata.thresholds),
+          baseline: evaluateMultiLabel(prior, labels, g),
+          posters: labelled.length,
+        };
+      }
+    }
+    this.deps.emit({ type: 'batchPredicted', result });
+  }
+
+  private async exportModel(): Promise<void> {
+    const { model, metadata } = this.requireModel();
+    const files = artifactsToFiles(await modelToArtifacts(model), { ...metadata, appVersion: APP_VERSION });
+    this.deps.emit({
+      type: 'modelExported',
+      files: [
+        { name: MODEL_JSON, mime: 'application/json', data: files.modelJson },
+        { name: WEIGHTS_BIN, mime: 'application/octet-stream', data: files.weights },
+        { name: METADATA_JSON, mime: 'application/json', data: files.metadataJson },
+      ],
+    });
+  }
+
+  private async importModel(files: File[]): Promise<void> {
+    const upload = await modelFilesFromUpload(files);
+    if (!upload.ok) throw new Error(`import refused: ${upload.error}`);
+    const loaded = await loadModelFiles(upload.value);
+    if (!loaded.ok) throw new Error(`import refused: ${loaded.error}`);
+    const { model, metadata } = loaded.value;
+    this.setCurrent({ model, metadata, source: 'imported' });
+    // Saved as the checkpoint too, so "Resume" continues training it (without optimizer state).
+    const artifacts = await modelToArtifacts(model);
+    await this.deps.checkpoints.save({
+      metadata,
+      history: [],
+      modelTopology: artifacts.modelTopology as object,
+      weightSpecs: artifacts.weightSpecs ?? [],
+      weightData: upload.value.weights,
+      optimizer: null,
+      savedAt: new Date().toISOString(),
+    });
+    await this.announceCheckpoint();
+  }
 }
+

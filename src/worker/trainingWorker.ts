@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName } from '../ml/backend';
+import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
 import { decodePoster } from './decodePoster';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
@@ -22,6 +23,8 @@ const session = new TrainingSession({
   emit: (event: WorkerEvent) => self.postMessage(event),
   decode: (file, spec) => decodePoster(file, spec),
   describeAdapter,
+  // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
+  checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
 });
 
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {

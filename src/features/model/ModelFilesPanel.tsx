@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import type { ExportedFile, ModelInfo } from '../../worker/protocol';
+
+interface ModelFilesPanelProps {
+  model: ModelInfo | null;
+  exported?: ExportedFile[];
+  disabled: boolean;
+  onExport: () => void;
+  onDelivered: () => void;
+  onImport: (files: File[]) => void;
+}
+
+function download(file: ExportedFile): void {
+  const url = URL.createObjectURL(new Blob([file.data], { type: file.mime }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.name;
+  link.click();
+  // Revoke after the browser has started the download.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Export the model in memory as files; import such files to predict or to continue training. */
+export function ModelFilesPanel({ model, exported, disabled, onExport, onDelivered, onImport }: ModelFilesPanelProps) {
+  useEffect(() => {
+    if (!exported) return;
+    exported.forEach(download);
+    onDelivered();
+  }, [exported, onDelivered]);
+
+  return (
+    <div className="model-files">
+      {model ? (
+        <p data-testid="model-info">
+          Model in use: <strong>{model.metadata.modelKind}</strong> ({model.source}), {model.metadata.genres.length} genres,
+          input {model.metadata.input.height}x{model.metadata.input.width}, {model.metadata.epochsCompleted} epochs
+          {model.metadata.validation?.mapMacro != null && <>, validation mAP {model.metadata.validation.mapMacro.toFixed(3)}</>}
+        </p>
+      ) : (
+        <p className="hint">No trained model yet.</p>
+      )}
+      <div className="picker-row">
+        <button type="button" disabled={!model || disabled} onClick={onExport}>
+          Export model
+        </button>
+        <label>
+          Import model files (model.json, weights.bin, metadata.json)
+          <input
+            type="file"
+            multiple
+            accept=".json,.bin"
+            disabled={disabled}
+            onChange={(event) => {
+              const files = Array.from(event.target.files ?? []);
+              if (files.length > 0) onImport(files);
+              event.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+    </div>
+  );
+}

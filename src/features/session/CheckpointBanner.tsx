@@ -1,0 +1,38 @@
+import type { CheckpointInfo } from '../../worker/protocol';
+
+interface CheckpointBannerProps {
+  checkpoint: CheckpointInfo;
+  canResume: boolean;
+  onResume: (epochs: number) => void;
+  onDiscard: () => void;
+}
+
+/** Offers to continue a run saved before a reload, a crash or a Stop. */
+export function CheckpointBanner({ checkpoint, canResume, onResume, onDiscard }: CheckpointBannerProps) {
+  const { metadata } = checkpoint;
+  const total = metadata.trainConfig.epochs;
+  const finished = metadata.epochsCompleted >= total;
+  const map = metadata.validation?.mapMacro;
+  return (
+    <div className="checkpoint" role="status" aria-label="Saved run">
+      <p>
+        Saved run: <strong>{metadata.modelKind}</strong> at {metadata.input.height}x{metadata.input.width}, epoch{' '}
+        <strong data-testid="checkpoint-epoch">{metadata.epochsCompleted}</strong> of {total}
+        {map != null && <> · validation mAP {map.toFixed(3)}</>} · saved {new Date(checkpoint.savedAt).toLocaleString()}
+        {!checkpoint.optimizerSaved && <> · optimizer state not saved (Adam restarts)</>}
+      </p>
+      {checkpoint.matchesDataset === null && <p className="hint">Drop the dataset it was trained on to resume.</p>}
+      {checkpoint.matchesDataset === false && (
+        <p className="hint">The dataset loaded now differs from the one this run was trained on.</p>
+      )}
+      <div className="buttons">
+        <button type="button" disabled={!canResume} onClick={() => onResume(finished ? total + 5 : total)}>
+          {finished ? `Continue for 5 more epochs` : `Resume from epoch ${metadata.epochsCompleted + 1}`}
+        </button>
+        <button type="button" disabled={!canResume && checkpoint.matchesDataset !== null} onClick={onDiscard}>
+          Discard saved run
+        </button>
+      </div>
+    </div>
+  );
+}

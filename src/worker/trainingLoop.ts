@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs';
+import { splitTrainValidation } from '../data/split';
+import { createRng, shuffleInPlace } from '../lib/random';
+import { APP_VERSION } from '../lib/version';
+import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../metrics';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelToArtifacts, type ModelMetadata } from '../ml/modelFiles';
+import { summarizeModel } from '../ml/modelSummary';
+import { restoreOptimizerState, saveOptimizerState, type SavedOptimizerWeight } from '../ml/optimizerState';
+import type { InputSpec } from '../ml/preprocess';
+import type { TrainConfig } from '../ml/trainConfig';
+import { trainOnBatch, type PixelBatch, type StepResult } from '../ml/trainStep';
+import type { CheckpointStore } from './checkpointStore';
+import { predictPosters } from './evaluatePosters';
+import { PosterPixelStore, posterBatches, type DecodeFn, type PosterSourceItem } from './posterBatches';
+import type { EpochMetrics, WorkerEvent } from './protocol';
+
+/** The tutorial printed the running loss every 15 batches. */
+export const LOG_EVERY_BATCHES = 15;
+/** Decoded posters kept between epochs; beyond this they are decoded again. */
+export const PIXEL_BUDGET_BYTES = 768 * 1024 * 1024;
+
+export interface TrainingRun {
+  config: TrainConfig;
+  dataset: { genres: string[]; items: PosterSourceItem[]; fingerprint: string };
+  model: tf.LayersModel;
+  spec: InputSpec;
+  /** 1 for a new run; epochsCompleted + 1 when resuming. */
+  startEpoch: number;
+  history: EpochMetrics[];
+  optimizerState: SavedOptimizerWeight[] | null;
+  backbone: string | null;
+  /** One optimiser step; defaults to the plain pixel step (trainOnBatch). */
+  step?: (model: tf.LayersModel, optimizer: tf.Optimizer, batch: PixelBatch) => Promise<StepResult>;
+  stop: { requested: boolean };
+  emit: (event: WorkerEvent) => void;
+  now: () => number;
+  decode: DecodeFn;
+  checkpoints: CheckpointStore;
+  /** Called after every epoch with the model as it now stands. */
+  onModel: (model: tf.LayersModel, metadata: ModelMetadata) => void;
+}
+
+function flattenLabels(rows: readonly Uint8Array[], width: number): Uint8Array {
+  const out = new Uint8Array(rows.length * width);
+  rows.forEach((row, i) => out.set(row, i * width));
+  return out;
+}
+
+/**
+ * The tutorial's loop, in the worker: shuffled batches streamed from the
+ * decoder, a log line every 15 batches, then validation metrics against the
+ * constant prior, and a checkpoint after every epoch.
+ */
+export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
+  const { config, dataset, model, spec, emit, stop, now } = run;
+  const numGenres = dataset.genres.length;
+  const split = splitTrainValidation(dataset.items.map((item) => item.labels), config.valFraction, config.seed);
+  const optimizer = tf.train.adam(config.learningRate);
+  if (run.optimizerState) await restoreOptimizerState(optimizer, run.optimizerState);
+  const store = new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
+  const step = run.step ?? ((m, o, batch) => trainOnBatch(m, o, batch, { spec, numGenres }));
+  const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
+  const history = [...run.history];
+  emit({ type: 'modelSummary', summary: summarizeModel(model), config });
+  emit({ type: 'trainingStarted', config, trainPosters: split.train.length, validationPosters: split.validation.length, batchesPerEpoch });
+  if (history.length > 0) emit({ type: 'resumed', history, fromEpoch: run.startEpoch });
+
+  const baselineFor = (validationRows: number) =>
+    constantPriorBaseline(
+      flattenLabels(split.train.map((index) => dataset.items[index].labels), numGenres),
+      split.train.length,
+      numGenres,
+      validationRows,
+    );
+  const runStart = now();
+  let imagesDone = 0;
+  let epochsCompleted = run.startEpoch - 1;
+  const imagesToGo = split.train.length * (config.epochs - epochsCompleted);
+  try {
+    for (let epoch = run.startEpoch; epoch <= config.epochs && !stop.requested; epoch++) {
+      emit({ type: 'epochStart', epoch, epochs: config.epochs });
+      // Seeded per epoch, so a resumed run sees the batches the original would have.
+      const order = shuffleInPlace([...split.train], createRng(config.seed * 1009 + epoch));
+      const epochStart = now();
+      let epochImages = 0;
+      let lossSum = 0;
+      let correctLabels = 0;
+      let runningLoss = 0;
+      let batch = 0;
+      for await (const pixels of posterBatches(dataset.items, order, config.batchSize, store, numGenres)) {
+        if (stop.requested) break;
+        const result = await step(model, optimizer, pixels);
+        batch++;
+        epochImages += pixels.size;
+        imagesDone += pixels.size;
+        lossSum += result.loss * pixels.size;
+        correctLabels += result.correctLabels;
+        runningLoss += result.loss;
+        const imagesPerSecond = epochImages / Math.max((now() - epochStart) / 1000, 1e-6);
+        emit({
+          type: 'batchEnd',
+          epoch,
+          batch,
+          batchesPerEpoch,
+          loss: result.loss,
+          imagesPerSecond,
+          etaSeconds: (imagesToGo - imagesDone) / Math.max(imagesPerSecond, 1e-6),
+        });
+        if (batch % LOG_EVERY_BATCHES === 0) {
+          emit({
+            type: 'log',
+            message: `[epoch ${epoch}, batch ${batch}/${batchesPerEpoch}] loss: ${(runningLoss / LOG_EVERY_BATCHES).toFixed(4)} (${((now() - runStart) / 1000).toFixed(1)} s)`,
+          });
+          runningLoss = 0;
+        }
+      }
+      if (stop.requested || epochImages === 0) break;
+      const metrics: EpochMetrics = {
+        epoch,
+        train: {
+          loss: lossSum / epochImages,
+          labelAccuracy: correctLabels / (epochImages * numGenres),
+          images: epochImages,
+          seconds: (now() - epochStart) / 1000,
+        },
+      };
+      let thresholds = new Array<number>(numGenres).fill(0.5);
+      if (split.validation.length > 0) {
+        const val = await predictPosters(model, dataset.items, split.validation, config.batchSize, store, numGenres, () => stop.requested);
+        if (stop.requested) break;
+        thresholds = tuneThresholds(val.probs, val.labels, numGenres);
+        metrics.validation = evaluateMultiLabel(val.probs, val.labels, numGenres, thresholds);
+        metrics.baseline = evaluateMultiLabel(baselineFor(val.indices.length), val.labels, numGenres);
+        emit({
+          type: 'evaluated',
+          predictions: { epoch, files: val.indices.map((index) => dataset.items[index].name), probs: val.probs, labels: val.labels, thresholds },
+        });
+      }
+      epochsCompleted = epoch;
+      history.push(metrics);
+      const metadata: ModelMetadata = {
+        format: MODEL_FORMAT,
+        formatVersion: MODEL_FORMAT_VERSION,
+        appVersion: APP_VERSION,
+        modelKind: config.modelKind,
+        backbone: run.backbone,
+        genres: dataset.genres,
+        thresholds,
+        input: spec,
+        trainConfig: config,
+        epochsCompleted,
+        validation: metrics.validation
+          ? { mapMacro: metrics.validation.mapMacro, aucMacro: metrics.validation.aucMacro, f1MacroTuned: metrics.validation.f1MacroTuned }
+          : null,
+        datasetFingerprint: dataset.fingerprint,
+        createdAt: new Date().toISOString(),
+      };
+      run.onModel(model, metadata);
+      emit({ type: 'epochEnd', metrics });
+      emit({
+        type: 'log',
+        message:
+          `epoch ${epoch}: train loss ${metrics.train.loss.toFixed(4)}, per-label accuracy ${metrics.train.labelAccuracy.toFixed(4)}` +
+          (metrics.validation
+            ? `, val mAP ${metrics.validation.mapMacro?.toFixed(3) ?? '-'} (constant prior ${metrics.baseline?.mapMacro?.toFixed(3) ?? '-'})`
+            : ''),
+      });
+      await saveCheckpoint(run, model, optimizer, metadata, history);
+    }
+    emit({ type: 'done', reason: stop.requested ? 'stopped' : 'completed', epochsCompleted });
+  } finally {
+    optimizer.dispose();
+    store.clear();
+  }
+}
+
+async function saveCheckpoint(
+  run: TrainingRun,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  metadata: ModelMetadata,
+  history: EpochMetrics[],
+): Promise<void> {
+  try {
+    const artifacts = await modelToArtifacts(model);
+    let optimizerWeights: SavedOptimizerWeight[] | null = null;
+    try {
+      optimizerWeights = await saveOptimizerState(optimizer);
+    } catch (error) {
+      run.emit({ type: 'log', message: `Optimizer state not saved (${error instanceof Error ? error.message : String(error)}); a resume restarts Adam.` });
+    }
+    const weightData = artifacts.weightData;
+    await run.checkpoints.save({
+      metadata,
+      history,
+      modelTopology: artifacts.modelTopology as object,
+      weightSpecs: artifacts.weightSpecs ?? [],
+      weightData: Array.isArray(weightData) ? tf.io.concatenateArrayBuffers(weightData) : (weightData ?? new ArrayBuffer(0)),
+      optimizer: optimizerWeights,
+      savedAt: new Date().toISOString(),
+    });
+    run.emit({ type: 'log', message: `checkpoint saved after epoch ${metadata.epochsCompleted}` });
+  } catch (error) {
+    run.emit({ type: 'log', message: `Checkpoint not saved: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}

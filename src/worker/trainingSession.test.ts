@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { InputSpec } from '../ml/preprocess';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
+import { MemoryCheckpointStore } from './checkpointStore';
+import type { WorkerEvent } from './protocol';
+import { TrainingSession } from './trainingSession';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const GENRES = ['Action', 'Comedy', 'Drama'];
+const CSV = ['Id,Genre,' + GENRES.join(','), 'p1,,1,0,0', 'p2,,0,1,0', 'p3,,0,0,1', 'p4,,1,1,0', 'p5,,0,1,1'].join('\n');
+
+/** Stands in for the browser decoder: the poster's bytes pick a flat colour; "bad" files fail. */
+async function fakeDecode(file: Blob, spec: InputSpec): Promise<Uint8Array> {
+  const text = await file.text();
+  if (text === 'corrupt') throw new Error('not a decodable image');
+  return new Uint8Array(spec.height * spec.width * 3).fill(text.length * 40);
+}
+
+function posterFiles(): File[] {
+  return [
+    new File(['a'], 'p1.jpg'),
+    new File(['bb'], 'p2.jpg'),
+    new File(['ccc'], 'p3.jpg'),
+    new File(['dddd'], 'p4.jpg'),
+    new File(['corrupt'], 'p5.jpg'),
+    new File(['x'], 'unlabelled.jpg'),
+  ];
+}
+
+function harness() {
+  const events: WorkerEvent[] = [];
+  const checkpoints = new MemoryCheckpointStore();
+  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints });
+  const ofType = <T extends WorkerEvent['type']>(type: T) =>
+    events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
+  return { session, events, checkpoints, ofType };
+}
+
+const CONFIG: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, batchSize: 4, height: 76, width: 76, valFraction: 0.4, seed: 3 };
+
+describe('TrainingSession (the worker without a Worker)', () => {
+  it('reports the dataset, trains, checkpoints, resumes, exports and re-imports', async () => {
+    const { session, checkpoints, ofType } = harness();
+    await session.handle({ type: 'init', backend: 'cpu' });
+    expect(ofType('ready')[0]).toMatchObject({ backend: 'cpu' });
+
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    const summary = ofType('datasetLoaded')[0].summary;
+    expect(summary.examples).toBe(5);
+    expect(summary.issues.map((issue) => issue.kind)).toEqual(['poster-without-row']);
+
+    await session.handle({ type: 'train', config: CONFIG });
+    expect(ofType('error')).toEqual([]);
+    expect(ofType('done')[0]).toMatchObject({ reason: 'completed', epochsCompleted: 1 });
+    // The corrupt poster is skipped by name; training went on with the rest.
+    const skipped = ofType('posterSkipped').map((event) => event.issue.file);
+    expect(skipped).toEqual(['p5.jpg']);
+    const epoch1 = ofType('epochEnd')[0].metrics;
+    expect(Number.isFinite(epoch1.train.loss)).toBe(true);
+    expect(epoch1.validation?.numSamples).toBeGreaterThan(0);
+    expect(epoch1.baseline?.aucMacro ?? 0.5).toBeCloseTo(0.5);
+    const saved = await checkpoints.load();
+    expect(saved?.metadata.epochsCompleted).toBe(1);
+    expect(saved?.optimizer?.length).toBeGreaterThan(1);
+
+    await session.handle({ type: 'resume', epochs: 2 });
+    expect(ofType('error')).toEqual([]);
+    expect(ofType('resumed')[0]).toMatchObject({ fromEpoch: 2 });
+    expect(ofType('epochEnd').map((event) => event.metrics.epoch)).toEqual([1, 2]);
+    expect((await checkpoints.load())?.history.map((m) => m.epoch)).toEqual([1, 2]);
+
+    const poster = new File(['bb'], 'p2.jpg');
+    await session.handle({ type: 'predict', requestId: 1, file: poster });
+    const before = ofType('prediction')[0].scores.map((s) => s.probability);
+
+    await session.handle({ type: 'exportModel' });
+    const files = ofType('modelExported')[0].files.map((f) => new File([f.data], f.name));
+    expect(files.map((f) => f.name)).toEqual(['model.json', 'weights.bin', 'metadata.json']);
+
+    await session.handle({ type: 'importModel', files });
+    expect(ofType('error')).toEqual([]);
+    await session.handle({ type: 'predict', requestId: 2, file: poster });
+    const after = ofType('prediction')[1].scores.map((s) => s.probability);
+    after.forEach((p, k) => expect(p).toBeCloseTo(before[k], 5));
+
+    await session.handle({ type: 'predictFolder', files: posterFiles(), csv: new File([CSV], 'train.csv') });
+    const batch = ofType('batchPredicted')[0].result;
+    expect(batch.ids).toEqual(['p1', 'p2', 'p3', 'p4', 'unlabelled']);
+    expect(batch.skipped.map((issue) => issue.file)).toEqual(['p5.jpg']);
+    expect(batch.evaluation?.posters).toBe(4);
+  });
+
+  it('refuses model files that do not belong together, naming the problem', async () => {
+    const { session, ofType } = harness();
+    await session.handle({ type: 'init', backend: 'cpu' });
+    await session.handle({
+      type: 'importModel',
+      files: [new File(['{}'], 'model.json'), new File([new Uint8Array(8)], 'weights.bin'), new File(['{"format":"other"}'], 'metadata.json')],
+    });
+    expect(ofType('error')[0].message).toMatch(/import refused: metadata.json is not a Poster Genres model/);
+  });
+});
