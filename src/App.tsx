@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { BatchPredictPanel } from './features/batchPredict/BatchPredictPanel';
+import { separateCsv } from './features/dataset/collectDroppedFiles';
 import { DatasetPicker } from './features/dataset/DatasetPicker';
 import { DatasetReportView } from './features/dataset/DatasetReportView';
+import { EvaluationSection } from './features/evaluate/EvaluationSection';
 import { ModelFilesPanel } from './features/model/ModelFilesPanel';
 import { ModelSummaryTable } from './features/model/ModelSummaryTable';
 import { PredictPanel } from './features/predict/PredictPanel';
@@ -13,6 +16,7 @@ export function App() {
   const forcedBackend = useMemo(() => backendFromUrl(window.location.search), []);
   const { state, send, dispatch } = useTrainingWorker(forcedBackend);
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
+  const [postersByName, setPostersByName] = useState<ReadonlyMap<string, File>>(new Map());
   const nextRequestId = useRef(1);
   const running = state.status === 'running' || state.status === 'stopping';
   const onExportDelivered = useCallback(() => dispatch({ type: 'ui/exportDelivered' }), [dispatch]);
@@ -72,6 +76,7 @@ export function App() {
         <DatasetPicker
           disabled={running || !state.backend}
           onDataset={(posters, csv) => {
+            setPostersByName(new Map(posters.map((file) => [file.name, file])));
             dispatch({ type: 'ui/loadingDataset' });
             send({ type: 'loadDataset', posters, csv });
           }}
@@ -103,8 +108,13 @@ export function App() {
         />
       </section>
 
+      <section aria-labelledby="evaluate-heading">
+        <h2 id="evaluate-heading">4. Evaluation</h2>
+        <EvaluationSection state={state} postersByName={postersByName} />
+      </section>
+
       <section aria-labelledby="predict-heading">
-        <h2 id="predict-heading">4. Classify a poster</h2>
+        <h2 id="predict-heading">5. Classify a poster</h2>
         <PredictPanel
           enabled={state.model !== null}
           prediction={state.prediction}
@@ -112,8 +122,32 @@ export function App() {
         />
       </section>
 
+      <section aria-labelledby="batch-heading">
+        <h2 id="batch-heading">6. Predict a folder</h2>
+        <BatchPredictPanel
+          enabled={state.model !== null}
+          genres={state.model?.metadata.genres ?? []}
+          thresholds={state.model?.metadata.thresholds ?? []}
+          running={state.batch.running}
+          progress={state.batch.progress}
+          result={
+            state.batch.result && {
+              ids: state.batch.result.ids,
+              probs: state.batch.result.probs,
+              skipped: state.batch.result.skipped.map((issue) => ({ file: issue.file ?? `line ${issue.line ?? '?'}`, message: issue.message })),
+              evaluation: state.batch.result.evaluation?.metrics,
+            }
+          }
+          onFolder={(files, pickedCsv) => {
+            const { csv, others } = separateCsv(files);
+            dispatch({ type: 'ui/batchRequested' });
+            send({ type: 'predictFolder', files: others, csv: pickedCsv ?? csv });
+          }}
+        />
+      </section>
+
       <section aria-labelledby="files-heading">
-        <h2 id="files-heading">5. Save and share the model</h2>
+        <h2 id="files-heading">7. Save and share the model</h2>
         <ModelFilesPanel
           model={state.model}
           exported={state.exported}

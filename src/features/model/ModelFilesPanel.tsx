@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { ExportedFile, ModelInfo } from '../../worker/protocol';
+import { downloadFile } from '../downloadFile';
 
 interface ModelFilesPanelProps {
   model: ModelInfo | null;
@@ -10,21 +11,11 @@ interface ModelFilesPanelProps {
   onImport: (files: File[]) => void;
 }
 
-function download(file: ExportedFile): void {
-  const url = URL.createObjectURL(new Blob([file.data], { type: file.mime }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.name;
-  link.click();
-  // Revoke after the browser has started the download.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** Export the model in memory as files; import such files to predict or to continue training. */
 export function ModelFilesPanel({ model, exported, disabled, onExport, onDelivered, onImport }: ModelFilesPanelProps) {
   useEffect(() => {
     if (!exported) return;
-    exported.forEach(download);
+    exported.forEach((file) => downloadFile(file.name, file.data, file.mime));
     onDelivered();
   }, [exported, onDelivered]);
 

@@ -1,5 +1,6 @@
 import type { TrainConfig } from '../../worker/protocol';
 import type { AppState } from '../appState';
+import { downloadJson, downloadTextFile } from '../downloadFile';
 import { TrainConfigForm } from './TrainConfigForm';
 import { TrainingCharts } from './TrainingCharts';
 import { TrainingLog } from './TrainingLog';
@@ -24,6 +25,16 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop }: Tr
         </button>
         <button type="button" disabled={state.status !== 'running'} onClick={onStop}>
           Stop
+        </button>
+        <button
+          type="button"
+          disabled={state.history.length === 0}
+          onClick={() => downloadJson('metrics.json', { config: state.config, epochs: state.history })}
+        >
+          Download metrics (JSON)
+        </button>
+        <button type="button" disabled={state.log.length === 0} onClick={() => downloadTextFile('training-log.txt', state.log.join('\n') + '\n', 'text/plain')}>
+          Download log
         </button>
       </div>
       {state.progress && <TrainingProgressView progress={state.progress} status={state.status} />}

@@ -1,0 +1,46 @@
+import type { MultiLabelMetrics } from '../../metrics';
+import { GenreApChart } from './GenreApChart';
+import { HeadlineMetricsTable } from './HeadlineMetricsTable';
+import { PerGenreTable } from './PerGenreTable';
+import { PrCurveChart } from './PrCurveChart';
+import { ValidationPosterGrid } from './ValidationPosterGrid';
+import { validationPostersProblem, type ValidationPosters } from './validationPosters';
+
+export type { ValidationPosters } from './validationPosters';
+
+interface EvaluationPanelProps {
+  genres: string[];
+  metrics: MultiLabelMetrics;
+  /** The constant-prior baseline on the same validation posters. */
+  baseline?: MultiLabelMetrics;
+  /** Per-poster scores; without them the PR curve and the poster grid are left out. */
+  posters?: ValidationPosters;
+}
+
+/** Everything known about the model on the validation posters, headline numbers first. */
+export function EvaluationPanel({ genres, metrics, baseline, posters }: EvaluationPanelProps) {
+  const problem = posters ? validationPostersProblem(posters, genres.length) : undefined;
+  const usablePosters = posters && !problem ? posters : undefined;
+  return (
+    <div className="eval-panel">
+      <h3>Headline metrics</h3>
+      <HeadlineMetricsTable metrics={metrics} baseline={baseline} />
+      <h3>Per genre</h3>
+      <div className="eval-genre-views">
+        <PerGenreTable genres={genres} metrics={metrics} />
+        <GenreApChart genres={genres} metrics={metrics} baseline={baseline} />
+      </div>
+      {problem && <p role="alert">Cannot show the validation posters: {problem}.</p>}
+      {usablePosters ? (
+        <>
+          <h3>Precision-recall</h3>
+          <PrCurveChart genres={genres} metrics={metrics} posters={usablePosters} />
+          <h3>Validation posters</h3>
+          <ValidationPosterGrid genres={genres} posters={usablePosters} />
+        </>
+      ) : (
+        !problem && <p className="hint">Per-poster predictions arrive after the next evaluation.</p>
+      )}
+    </div>
+  );
+}

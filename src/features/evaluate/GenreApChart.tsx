@@ -1,0 +1,32 @@
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { MultiLabelMetrics } from '../../metrics';
+
+interface GenreApChartProps {
+  genres: string[];
+  metrics: MultiLabelMetrics;
+  baseline?: MultiLabelMetrics;
+}
+
+/** Average precision per genre, best first, next to the constant prior's (= the genre's prevalence). */
+export function GenreApChart({ genres, metrics, baseline }: GenreApChartProps) {
+  const data = metrics.perGenre
+    .map((m, j) => ({ genre: genres[j] ?? `#${j}`, ap: m.ap, baselineAp: baseline?.perGenre[j]?.ap ?? null }))
+    .filter((row) => row.ap !== null)
+    .sort((a, b) => (b.ap ?? 0) - (a.ap ?? 0));
+  return (
+    <figure className="chart" aria-label="Average precision per genre">
+      <figcaption>Average precision per genre{baseline ? ' vs constant prior' : ''}</figcaption>
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={data} margin={{ bottom: 40 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="genre" angle={-45} textAnchor="end" interval={0} fontSize={11} />
+          <YAxis domain={[0, 1]} />
+          <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : String(value))} />
+          <Legend verticalAlign="top" />
+          <Bar dataKey="ap" name="model" fill="#2e9d5b" isAnimationActive={false} />
+          {baseline && <Bar dataKey="baselineAp" name="constant prior" fill="#b8c2d6" isAnimationActive={false} />}
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

@@ -1,0 +1,57 @@
+import { useMemo, useState } from 'react';
+import type { MultiLabelMetrics } from '../../metrics';
+import { formatMetric } from './format';
+import { genreRows, nextGenreSort, sortGenreRows, type GenreSort, type GenreSortKey } from './genreTable';
+
+interface PerGenreTableProps {
+  genres: string[];
+  metrics: MultiLabelMetrics;
+}
+
+const COLUMNS: Array<{ key: GenreSortKey; label: string; numeric: boolean }> = [
+  { key: 'genre', label: 'Genre', numeric: false },
+  { key: 'support', label: 'Support', numeric: true },
+  { key: 'ap', label: 'AP', numeric: true },
+  { key: 'auc', label: 'ROC AUC', numeric: true },
+  { key: 'threshold', label: 'Threshold', numeric: true },
+  { key: 'f1', label: 'F1', numeric: true },
+];
+
+/** One row per genre; every column header is a button that sorts by it. */
+export function PerGenreTable({ genres, metrics }: PerGenreTableProps) {
+  const [sort, setSort] = useState<GenreSort>({ key: 'support', direction: 'descending' });
+  const rows = useMemo(() => sortGenreRows(genreRows(genres, metrics), sort), [genres, metrics, sort]);
+  return (
+    <table className="summary-table eval-genres" aria-label="Per-genre metrics">
+      <thead>
+        <tr>
+          {COLUMNS.map((column) => (
+            <th
+              key={column.key}
+              scope="col"
+              className={column.numeric ? 'num' : undefined}
+              aria-sort={sort.key === column.key ? sort.direction : 'none'}
+            >
+              <button type="button" className="eval-sort" onClick={() => setSort(nextGenreSort(sort, column.key))}>
+                {column.label}
+                <span aria-hidden="true">{sort.key === column.key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}</span>
+              </button>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.index}>
+            <th scope="row">{row.genre}</th>
+            <td className="num">{row.support}</td>
+            <td className="num">{formatMetric(row.ap)}</td>
+            <td className="num">{formatMetric(row.auc)}</td>
+            <td className="num">{formatMetric(row.threshold, 2)}</td>
+            <td className="num">{formatMetric(row.f1)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
