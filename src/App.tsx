@@ -24,7 +24,7 @@ export function App() {
   useEffect(() => {
     if (state.backend) send({ type: 'describeModel', config });
     // The summary follows the input size and the genre count.
-  }, [state.backend?.name, state.dataset, config.height, config.width]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [state.backend?.name, state.dataset, config.height, config.width, config.modelKind, config.backbone]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <main>
@@ -87,7 +87,11 @@ export function App() {
 
       <section aria-labelledby="model-heading">
         <h2 id="model-heading">2. Model</h2>
-        <p>Tutorial CNN, trained from scratch: four 5x5 conv blocks (16-32-64-64), dense 128-64, sigmoid per genre.</p>
+        <p>
+          {config.modelKind === 'tutorial-cnn'
+            ? 'Tutorial CNN, trained from scratch: four 5x5 conv blocks (16-32-64-64), dense 128-64, sigmoid per genre. Choose the model under Training.'
+            : 'ImageNet-pretrained MobileNetV2 as a feature extractor (224x224 input), with a dense head (512 ReLU, dropout 0.5, sigmoid per genre) trained on its embeddings.'}
+        </p>
         {state.modelSummary && <ModelSummaryTable summary={state.modelSummary} />}
       </section>
 

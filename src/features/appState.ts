@@ -55,6 +55,7 @@ export interface AppState {
   /** Files the worker exported, waiting to be downloaded by the UI. */
   exported?: ExportedFile[];
   notices: string[];
+  stage?: { stage: 'embedding'; done: number; total: number; imagesPerSecond: number };
 }
 
 export const initialAppState: AppState = {
@@ -133,6 +134,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, skippedPosters: [...state.skippedPosters, action.issue] };
     case 'epochEnd':
       return { ...state, history: [...state.history, action.metrics] };
+    case 'stageProgress':
+      return { ...state, stage: { stage: action.stage, done: action.done, total: action.total, imagesPerSecond: action.imagesPerSecond } };
     case 'evaluated':
       return { ...state, validation: action.predictions };
     case 'modelChanged':
@@ -168,7 +171,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'ui/loadingDataset':
       return { ...state, datasetLoading: true, errors: [] };
     case 'ui/trainRequested':
-      return { ...state, status: 'running', config: action.config, errors: [] };
+      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined };
     case 'ui/stopRequested':
       return state.status === 'running' ? { ...state, status: 'stopping' } : state;
     case 'ui/dismissErrors':

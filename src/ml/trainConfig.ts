@@ -1,3 +1,5 @@
+import type { BackboneId } from './backbones';
+
 /** What the user chooses before pressing Train. Plain data, saved with every model and checkpoint. */
 
 /** `tutorial-cnn` trains from scratch; the others start from an ImageNet backbone. */
@@ -15,7 +17,35 @@ export interface TrainConfig {
   valFraction: number;
   /** Seeds the split, the shuffles and the initialisers. */
   seed: number;
+  /** Pretrained backbones only: which one (see backbones.ts). */
+  backbone: BackboneId;
+  /** Pretrained backbones only: where its model.json is; empty = the copy this app serves, else the registry's URL. */
+  backboneUrl: string;
+  /** mobilenet-finetune only: epochs with the top backbone layers unfrozen, after `epochs` of head training. */
+  fineTuneEpochs: number;
+  /** Pretrained backbones only: how the head counters the ~91% negative labels; 'auto' tries each and keeps the best validation mAP. */
+  headLoss: HeadLossKind;
 }
+
+export type HeadLossKind = 'auto' | 'bce' | 'weighted-bce' | 'focal';
+
+/** Epochs of the whole run: head epochs, then fine-tuning epochs for mobilenet-finetune. */
+export function totalEpochs(config: TrainConfig): number {
+  return config.modelKind === 'mobilenet-finetune' ? config.epochs + config.fineTuneEpochs : config.epochs;
+}
+
+export function usesBackbone(config: TrainConfig): boolean {
+  return config.modelKind !== 'tutorial-cnn';
+}
+
+/** Sensible starting points when the user switches model kind. */
+export const TRANSFER_DEFAULTS: Pick<TrainConfig, 'epochs' | 'batchSize' | 'learningRate' | 'height' | 'width'> = {
+  epochs: 60,
+  batchSize: 64,
+  learningRate: 1e-3,
+  height: 224,
+  width: 224,
+};
 
 /** The tutorial's settings. */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -27,4 +57,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   width: 300,
   valFraction: 0.15,
   seed: 42,
+  backbone: 'mobilenet_v2_035_224',
+  backboneUrl: '',
+  fineTuneEpochs: 2,
+  headLoss: 'auto',
 };

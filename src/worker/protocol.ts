@@ -102,6 +102,8 @@ export type WorkerEvent =
   | { type: 'modelSummary'; summary: ModelSummary; config: TrainConfig }
   | { type: 'trainingStarted'; config: TrainConfig; trainPosters: number; validationPosters: number; batchesPerEpoch: number }
   | { type: 'epochStart'; epoch: number; epochs: number }
+  /** Work before the epochs (computing backbone embeddings). */
+  | { type: 'stageProgress'; stage: 'embedding'; done: number; total: number; imagesPerSecond: number }
   | {
       type: 'batchEnd';
       epoch: number;

@@ -29,6 +29,12 @@ export interface TrainingRun {
   history: EpochMetrics[];
   optimizerState: SavedOptimizerWeight[] | null;
   backbone: string | null;
+  /** Last epoch to run; defaults to config.epochs (fine-tuning runs past the head's epochs). */
+  totalEpochs?: number;
+  /** Defaults to config.learningRate. */
+  learningRate?: number;
+  /** Reuse decoded posters from an earlier stage. */
+  pixelStore?: PosterPixelStore;
   /** One optimiser step; defaults to the plain pixel step (trainOnBatch). */
   step?: (model: tf.LayersModel, optimizer: tf.Optimizer, batch: PixelBatch) => Promise<StepResult>;
   stop: { requested: boolean };
@@ -55,9 +61,11 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   const { config, dataset, model, spec, emit, stop, now } = run;
   const numGenres = dataset.genres.length;
   const split = splitTrainValidation(dataset.items.map((item) => item.labels), config.valFraction, config.seed);
-  const optimizer = tf.train.adam(config.learningRate);
+  const lastEpoch = run.totalEpochs ?? config.epochs;
+  const optimizer = tf.train.adam(run.learningRate ?? config.learningRate);
   if (run.optimizerState) await restoreOptimizerState(optimizer, run.optimizerState);
-  const store = new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
+  const store =
+    run.pixelStore ?? new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
   const step = run.step ?? ((m, o, batch) => trainOnBatch(m, o, batch, { spec, numGenres }));
   const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
   const history = [...run.history];
@@ -75,10 +83,10 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   const runStart = now();
   let imagesDone = 0;
   let epochsCompleted = run.startEpoch - 1;
-  const imagesToGo = split.train.length * (config.epochs - epochsCompleted);
+  const imagesToGo = split.train.length * (lastEpoch - epochsCompleted);
   try {
-    for (let epoch = run.startEpoch; epoch <= config.epochs && !stop.requested; epoch++) {
-      emit({ type: 'epochStart', epoch, epochs: config.epochs });
+    for (let epoch = run.startEpoch; epoch <= lastEpoch && !stop.requested; epoch++) {
+      emit({ type: 'epochStart', epoch, epochs: lastEpoch });
       // Seeded per epoch, so a resumed run sees the batches the original would have.
       const order = shuffleInPlace([...split.train], createRng(config.seed * 1009 + epoch));
       const epochStart = now();
@@ -174,10 +182,12 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   }
 }
 
-async function saveCheckpoint(
-  run: TrainingRun,
+
+/** Saves the model, Adam's state (when given) and the history; a failure is logged, never fatal. */
+export async function saveCheckpoint(
+  run: Pick<TrainingRun, 'emit' | 'checkpoints'>,
   model: tf.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | null,
   metadata: ModelMetadata,
   history: EpochMetrics[],
 ): Promise<void> {
@@ -185,7 +195,7 @@ async function saveCheckpoint(
     const artifacts = await modelToArtifacts(model);
     let optimizerWeights: SavedOptimizerWeight[] | null = null;
     try {
-      optimizerWeights = await saveOptimizerState(optimizer);
+      if (optimizer) optimizerWeights = await saveOptimizerState(optimizer);
     } catch (error) {
       run.emit({ type: 'log', message: `Optimizer state not saved (${error instanceof Error ? error.message : String(error)}); a resume restarts Adam.` });
     }

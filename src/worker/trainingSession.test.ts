@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSpec } from '../ml/preprocess';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
 import { MemoryCheckpointStore } from './checkpointStore';
+import { MemoryEmbeddingStore } from './embeddingCache';
 import type { WorkerEvent } from './protocol';
 import { TrainingSession } from './trainingSession';
 
@@ -34,7 +35,7 @@ function posterFiles(): File[] {
 function harness() {
   const events: WorkerEvent[] = [];
   const checkpoints = new MemoryCheckpointStore();
-  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints });
+  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings: new MemoryEmbeddingStore() });
   const ofType = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
   return { session, events, checkpoints, ofType };

@@ -19,7 +19,9 @@ import {
 import { summarizeModel } from '../ml/modelSummary';
 import type { InputSpec } from '../ml/preprocess';
 import { predictProbabilities } from '../ml/trainStep';
-import type { TrainConfig } from '../ml/trainConfig';
+import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
+import { getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
+import { buildHead, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
@@ -27,11 +29,14 @@ import { modelFilesFromUpload } from './modelFilesFromUpload';
 import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { runTrainingEpochs, type TrainingRun } from './trainingLoop';
+import { FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
+import type { EmbeddingStore } from './embeddingCache';
 
 export interface SessionDeps {
   emit: (event: WorkerEvent) => void;
   decode: DecodeFn;
   checkpoints: CheckpointStore;
+  embeddings: EmbeddingStore;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -52,6 +57,18 @@ interface CurrentModel {
 
 export function inputSpecFor(config: TrainConfig): InputSpec {
   return { height: config.height, width: config.width, scaling: 'unit' };
+}
+
+/** Classifiers built on a backbone hold nested models; free every weight of either kind. */
+function disposeModel(model: tf.LayersModel): void {
+  disposeClassifier(model);
+}
+
+function flattenLabels(dataset: LoadedDataset): Uint8Array {
+  const g = dataset.genres.length;
+  const out = new Uint8Array(dataset.items.length * g);
+  dataset.items.forEach((item, k) => out.set(item.labels, k * g));
+  return out;
 }
 
 function describeError(error: unknown): string {
@@ -83,7 +100,7 @@ export class TrainingSession {
         case 'loadDataset':
           return await this.loadDataset(request.posters, request.csv);
         case 'describeModel':
-          return this.describeModel(request.config);
+          return await this.describeModel(request.config);
         case 'train':
           return await this.train(request.config);
         case 'resume':
@@ -161,8 +178,19 @@ export class TrainingSession {
     await this.announceCheckpoint();
   }
 
-  private describeModel(config: TrainConfig): void {
+  private async describeModel(config: TrainConfig): Promise<void> {
     const numGenres = this.dataset?.genres.length ?? 25;
+    if (usesBackbone(config)) {
+      const backbone = await this.loadBackboneFor(config);
+      const head = buildHead({ featureDim: getBackbone(config.backbone).featureDim, numGenres, hidden: HEAD_HIDDEN_UNITS, dropout: HEAD_DROPOUT, l2: HEAD_L2, seed: config.seed });
+      const classifier = composeClassifier(backbone, head);
+      try {
+        this.deps.emit({ type: 'modelSummary', summary: summarizeModel(classifier), config });
+      } finally {
+        disposeClassifier(classifier);
+      }
+      return;
+    }
     const model = buildTutorialCnn({ height: config.height, width: config.width, numGenres, seed: config.seed });
     try {
       this.deps.emit({ type: 'modelSummary', summary: summarizeModel(model), config });
@@ -176,11 +204,59 @@ export class TrainingSession {
     return this.dataset;
   }
 
+  /** A fresh copy per run: the classifier built on it owns (and disposes) it. */
+  private async loadBackboneFor(config: TrainConfig): Promise<tf.LayersModel> {
+    const info = getBackbone(config.backbone as BackboneId);
+    const sources = config.backboneUrl ? [config.backboneUrl] : [info.localPath, info.defaultUrl].filter((u, k, all) => all.indexOf(u) === k);
+    const errors: string[] = [];
+    for (const source of sources) {
+      const loaded = await loadBackbone(info, source);
+      if (loaded.ok) {
+        loaded.notes.forEach((note) => this.deps.emit({ type: 'log', message: note }));
+        return loaded.model;
+      }
+      errors.push(loaded.error);
+    }
+    throw new Error(`no usable ${info.label} backbone: ${errors.join('; ')}`);
+  }
+
   private async train(config: TrainConfig): Promise<void> {
     const dataset = this.requireDataset();
+    if (usesBackbone(config)) return this.trainTransfer(config, dataset);
     const spec = inputSpecFor(config);
     const model = buildTutorialCnn({ ...spec, numGenres: dataset.genres.length, seed: config.seed });
     await this.run({ config, dataset, model, spec, startEpoch: 1, history: [], optimizerState: null, backbone: null });
+  }
+
+  private async trainTransfer(config: TrainConfig, dataset: LoadedDataset): Promise<void> {
+    if (this.training) throw new Error('training is already running');
+    const backbone = await this.loadBackboneFor(config);
+    const info = getBackbone(config.backbone);
+    this.training = true;
+    this.stopFlag.requested = false;
+    let latest: tf.LayersModel | undefined;
+    try {
+      await runTransferTraining({
+        config,
+        dataset,
+        backbone,
+        backboneInfo: info,
+        embeddings: this.deps.embeddings,
+        stop: this.stopFlag,
+        emit: this.deps.emit,
+        now: this.now,
+        decode: this.deps.decode,
+        checkpoints: this.deps.checkpoints,
+        onModel: (model, metadata) => {
+          latest = model;
+          this.setCurrent({ model, metadata, source: 'trained' });
+        },
+      });
+    } finally {
+      this.training = false;
+      // Nothing trained (stopped while embedding): the backbone is ours to free.
+      if (!latest) backbone.dispose();
+    }
   }
 
   private async resume(epochs?: number): Promise<void> {
@@ -200,9 +276,13 @@ export class TrainingSession {
         message: 'The dataset differs from the one this model was trained on (same genres): continuing on the new data, with a new validation split.',
       });
     }
-    const config = { ...metadata.trainConfig, epochs: Math.max(epochs ?? metadata.trainConfig.epochs, metadata.trainConfig.epochs) };
-    if (metadata.epochsCompleted >= config.epochs) {
-      throw new Error(`the saved run already completed all ${config.epochs} epochs; set more epochs to continue it`);
+    const saved = metadata.trainConfig;
+    const config: TrainConfig = usesBackbone(saved)
+      ? { ...saved, fineTuneEpochs: Math.max(saved.fineTuneEpochs, (epochs ?? 0) - saved.epochs) }
+      : { ...saved, epochs: Math.max(epochs ?? saved.epochs, saved.epochs) };
+    const lastEpoch = totalEpochs(config);
+    if (metadata.epochsCompleted >= lastEpoch) {
+      throw new Error(`the saved run already completed all ${lastEpoch} epochs; set more epochs to continue it`);
     }
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: checkpoint.modelTopology, weightSpecs: checkpoint.weightSpecs, weightData: checkpoint.weightData }),
@@ -210,6 +290,14 @@ export class TrainingSession {
     if (!checkpoint.optimizer) {
       this.deps.emit({ type: 'log', message: 'No optimizer state was saved with this model: Adam starts afresh (its moments are rebuilt within a few batches).' });
     }
+    const transfer = usesBackbone(config)
+      ? {
+          // Backbone models always continue with the fine-tuning step (it keeps batch norm frozen).
+          step: fineTuneStepFor(config, metadata.input, flattenLabels(dataset), dataset.items.length, dataset.genres.length),
+          learningRate: config.learningRate * FINE_TUNE_LR_FACTOR,
+          totalEpochs: lastEpoch,
+        }
+      : {};
     await this.run({
       config,
       dataset,
@@ -219,6 +307,7 @@ export class TrainingSession {
       history: checkpoint.history,
       optimizerState: checkpoint.optimizer,
       backbone: metadata.backbone,
+      ...transfer,
     });
   }
 
@@ -241,7 +330,7 @@ export class TrainingSession {
     } catch (error) {
       failure = error;
     } finally {
-      if (this.current?.model !== run.model) run.model.dispose();
+      if (this.current?.model !== run.model) disposeModel(run.model);
       this.training = false;
     }
     if (failure === undefined) return;
@@ -257,7 +346,7 @@ export class TrainingSession {
   }
 
   private setCurrent(next: CurrentModel): void {
-    if (this.current && this.current.model !== next.model) this.current.model.dispose();
+    if (this.current && this.current.model !== next.model) disposeModel(this.current.model);
     this.current = next;
     this.deps.emit({ type: 'modelChanged', model: { metadata: next.metadata, source: next.source } });
   }

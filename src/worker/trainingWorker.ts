@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName } from '../ml/backend';
 import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
 import { decodePoster } from './decodePoster';
+import { IndexedDbEmbeddingStore, MemoryEmbeddingStore } from './embeddingCache';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
 
@@ -25,6 +26,7 @@ const session = new TrainingSession({
   describeAdapter,
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
+  embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });
 
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {

@@ -1,4 +1,6 @@
-import type { TrainConfig } from '../../worker/protocol';
+import { BACKBONES } from '../../ml/backbones';
+import { TRANSFER_DEFAULTS, usesBackbone, type HeadLossKind, type ModelKind } from '../../ml/trainConfig';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../worker/protocol';
 
 interface TrainConfigFormProps {
   config: TrainConfig;
@@ -6,22 +8,40 @@ interface TrainConfigFormProps {
   disabled: boolean;
 }
 
+type NumericKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
+
 interface NumberField {
-  key: Exclude<keyof TrainConfig, 'modelKind'>;
+  key: NumericKey;
   label: string;
   min: number;
   max: number;
   step: number;
+  /** Shown only for these model kinds (all when absent). */
+  kinds?: ModelKind[];
 }
 
 const FIELDS: NumberField[] = [
   { key: 'epochs', label: 'Epochs', min: 1, max: 1000, step: 1 },
+  { key: 'fineTuneEpochs', label: 'Fine-tuning epochs', min: 0, max: 100, step: 1, kinds: ['mobilenet-finetune'] },
   { key: 'batchSize', label: 'Batch size', min: 1, max: 512, step: 1 },
   { key: 'learningRate', label: 'Learning rate', min: 1e-6, max: 1, step: 1e-4 },
-  { key: 'height', label: 'Input height', min: 76, max: 1024, step: 1 },
-  { key: 'width', label: 'Input width', min: 76, max: 1024, step: 1 },
+  { key: 'height', label: 'Input height', min: 76, max: 1024, step: 1, kinds: ['tutorial-cnn'] },
+  { key: 'width', label: 'Input width', min: 76, max: 1024, step: 1, kinds: ['tutorial-cnn'] },
   { key: 'valFraction', label: 'Validation fraction', min: 0, max: 0.9, step: 0.05 },
   { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, step: 1 },
+];
+
+const MODEL_KINDS: Array<{ value: ModelKind; label: string }> = [
+  { value: 'tutorial-cnn', label: 'Tutorial CNN (from scratch)' },
+  { value: 'mobilenet-frozen', label: 'MobileNetV2 (ImageNet, pretrained): frozen features + head' },
+  { value: 'mobilenet-finetune', label: 'MobileNetV2 (ImageNet, pretrained): head, then fine-tune top layers' },
+];
+
+const HEAD_LOSSES: Array<{ value: HeadLossKind; label: string }> = [
+  { value: 'auto', label: 'Auto (best validation mAP)' },
+  { value: 'bce', label: 'Binary cross-entropy' },
+  { value: 'weighted-bce', label: 'Positive-weighted BCE' },
+  { value: 'focal', label: 'Focal loss' },
 ];
 
 /** Clamps a typed value into the field's range; keeps the old value when it is not a number. */
@@ -32,11 +52,62 @@ function clampField(field: NumberField, raw: string, previous: number): number {
   return field.step >= 1 ? Math.round(clamped) : clamped;
 }
 
+function switchKind(config: TrainConfig, modelKind: ModelKind): TrainConfig {
+  if (usesBackbone(config) === (modelKind !== 'tutorial-cnn')) return { ...config, modelKind };
+  const defaults = modelKind === 'tutorial-cnn' ? DEFAULT_TRAIN_CONFIG : TRANSFER_DEFAULTS;
+  return { ...config, modelKind, epochs: defaults.epochs, batchSize: defaults.batchSize, learningRate: defaults.learningRate, height: defaults.height, width: defaults.width };
+}
+
 export function TrainConfigForm({ config, onChange, disabled }: TrainConfigFormProps) {
+  const fields = FIELDS.filter((field) => !field.kinds || field.kinds.includes(config.modelKind));
   return (
-    <fieldset className="config-form" disabled={disabled}>
+    // Remounted on a change of model kind so the fields show that kind's defaults.
+    <fieldset className="config-form" disabled={disabled} key={usesBackbone(config) ? 'transfer' : 'cnn'}>
       <legend>Training settings</legend>
-      {FIELDS.map((field) => (
+      <label className="wide">
+        Model
+        <select value={config.modelKind} onChange={(event) => onChange(switchKind(config, event.target.value as ModelKind))}>
+          {MODEL_KINDS.map((kind) => (
+            <option key={kind.value} value={kind.value}>
+              {kind.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {usesBackbone(config) && (
+        <>
+          <label>
+            Backbone
+            <select value={config.backbone} onChange={(event) => onChange({ ...config, backbone: event.target.value as TrainConfig['backbone'] })}>
+              {BACKBONES.map((backbone) => (
+                <option key={backbone.id} value={backbone.id}>
+                  {backbone.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Imbalance handling
+            <select value={config.headLoss} onChange={(event) => onChange({ ...config, headLoss: event.target.value as HeadLossKind })}>
+              {HEAD_LOSSES.map((loss) => (
+                <option key={loss.value} value={loss.value}>
+                  {loss.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="wide">
+            Backbone URL (empty: the copy this app serves)
+            <input
+              type="url"
+              defaultValue={config.backboneUrl}
+              placeholder={BACKBONES.find((b) => b.id === config.backbone)?.localPath}
+              onBlur={(event) => onChange({ ...config, backboneUrl: event.target.value.trim() })}
+            />
+          </label>
+        </>
+      )}
+      {fields.map((field) => (
         <label key={field.key}>
           {field.label}
           <input

@@ -37,6 +37,12 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop }: Tr
           Download log
         </button>
       </div>
+      {state.stage && state.stage.done < state.stage.total && (
+        <p>
+          <progress aria-label="Embedding progress" max={state.stage.total} value={state.stage.done} /> Embedding posters with the
+          backbone: {state.stage.done}/{state.stage.total} ({state.stage.imagesPerSecond.toFixed(1)} posters/s)
+        </p>
+      )}
       {state.progress && <TrainingProgressView progress={state.progress} status={state.status} />}
       {state.skippedPosters.length > 0 && (
         <details aria-label="Skipped posters" open>

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { AppPage } from './appPage';
+import { expect, makePosterSubset, setNumber, test } from './fixtures';
+
+const subset = makePosterSubset(32, 'transfer');
+
+test('pretrained MobileNetV2 from ../shared/models: embed, train a head, classify a poster', async ({ page, pageErrors }) => {
+  const app = new AppPage(page);
+  await app.open('webgl');
+  await app.dropDataset(subset.dir);
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('mobilenet-frozen');
+  // The backbone is fetched from /models/ (served from ../shared/models) and summarised.
+  await expect(page.getByTestId('total-params')).not.toHaveText('2,758,265', { timeout: 60_000 });
+  await setNumber(page, 'Epochs', 8);
+  await setNumber(page, 'Batch size', 16);
+  await setNumber(page, 'Validation fraction', 0.25);
+  await page.getByRole('combobox', { name: 'Imbalance handling' }).selectOption('weighted-bce');
+  await app.trainToCompletion();
+  await expect(page.getByTestId('training-log')).toContainText('32 computed');
+  await expect(page.getByTestId('model-info')).toContainText('mobilenet-frozen');
+  await expect(page.getByRole('table', { name: 'Per-genre metrics' })).toBeVisible();
+
+  const top = await app.classify(join(subset.dir, `${subset.ids[1]}.jpg`));
+  for (const { genre } of top) expect(subset.genres).toContain(genre);
+
+  // A second run hits the embedding cache: nothing is computed again.
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByTestId('training-status')).toHaveText('completed', { timeout: 4 * 60_000 });
+  await expect(page.getByTestId('training-log')).toContainText('32 from the cache, 0 computed');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

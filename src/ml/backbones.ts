@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs';
+import type { InputSpec } from './preprocess';
+import { predictProbabilities } from './trainStep';
+
+export type BackboneId = 'mobilenet_v2_035_224' | 'mobilenet_v2_100_224';
+
+/** A pretrained image network used as a frozen (or partly unfrozen) feature extractor. */
+export interface BackboneInfo {
+  id: BackboneId;
+  label: string;
+  /** Where online users load it from. */
+  defaultUrl: string;
+  /** Where the dev/preview server serves the copy in shared/models (vite.config.ts). */
+  localPath: string;
+  /** IMPORTANT: the preprocessing the ImageNet weights were trained with. */
+  input: InputSpec;
+  /** Length of the pooled feature vector, [batch, featureDim]. */
+  featureDim: number;
+}
+
+/** Keras MobileNetV2's last feature map ([batch, 7, 7, 1280]), just before pooling. */
+const FEATURE_MAP_LAYER = 'out_relu';
+
+const MOBILENET_INPUT: InputSpec = { height: 224, width: 224, scaling: 'symmetric' };
+
+export const BACKBONES: readonly BackboneInfo[] = [
+  {
+    id: 'mobilenet_v2_035_224',
+    label: 'MobileNetV2 0.35 (fast, 0.4 M params)',
+    // Teachable Machine's hosted copy. It is the Keras no-top network, so it ends
+    // at `out_relu` ([batch, 7, 7, 1280]) rather than at our pooled [batch, 1280]:
+    // loadBackbone checks the output rank and adds the pooling when it is 4-D.
+    defaultUrl:
+      'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json',
+    localPath: '/models/mobilenet_v2_035_224/model.json',
+    input: MOBILENET_INPUT,
+    featureDim: 1280,
+  },
+  {
+    id: 'mobilenet_v2_100_224',
+    label: 'MobileNetV2 1.0 (2.2 M params, ~1.4x slower)',
+    // No official host publishes this one as a tfjs layers model, so even online
+    // users get the locally served copy (or pick the folder themselves).
+    defaultUrl: '/models/mobilenet_v2_100_224/model.json',
+    localPath: '/models/mobilenet_v2_100_224/model.json',
+    input: MOBILENET_INPUT,
+    featureDim: 1280,
+  },
+];
+
+export function getBackbone(id: BackboneId): BackboneInfo {
+  const info = BACKBONES.find((backbone) => backbone.id === id);
+  if (!info) throw new Error(`unknown backbone "${id}"`);
+  return info;
+}
+
+export type LoadBackboneResult =
+  | {
+      ok: true;
+      /** Frozen: pixels [batch, h, w, 3] scaled per info.input -> features [batch, featureDim]. */
+      model: tf.LayersModel;
+      /** What was adapted on the way (e.g. pooling added), for the log. */
+      notes: string[];
+    }
+  | { ok: false; error: string };
+
+/** Recursively sets `trainable` on a layer and, for nested models, on every layer inside. */
+export function setTrainableDeep(layer: tf.layers.Layer, trainable: boolean): void {
+  // IMPORTANT: a container's own setter only reaches its direct children's
+  // variables, not those of a nested model (the 0.35 backbone is a Sequential
+  // wrapping a functional model), and optimizer.minimize without a var list
+  // trains every variable still flagged trainable.
+  layer.trainable = trainable;
+  if (layer instanceof tf.LayersModel) layer.layers.forEach((child) => setTrainableDeep(child, trainable));
+}
+
+function formatShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+function bytesPerElement(entry: tf.io.WeightsManifestEntry): number | undefined {
+  const dtype = entry.quantization?.dtype ?? entry.dtype;
+  switch (dtype) {
+    case 'float32':
+    case 'int32':
+      return 4;
+    case 'float16':
+    case 'uint16':
+      return 2;
+    case 'uint8':
+    case 'bool':
+      return 1;
+    default:
+      return undefined; // strings / complex: sizes not checkable up front
+  }
+}
+
+/**
+ * Throws a message naming what is missing, instead of letting tfjs either skip
+ * the weights silently (no weightData: the model would run on random init) or
+ * fail deep inside decodeWeights on a wrong-sized buffer.
+ */
+function checkArtifacts(artifacts: tf.io.ModelArtifacts, where: string): void {
+  if (artifacts.format === 'graph-model') {
+    throw new Error(`${where} is a graph model; a layers model (tf.loadLayersModel format) is needed`);
+  }
+  if (artifacts.modelTopology == null) throw new Error(`${where} has no model topology`);
+  const specs = artifacts.weightSpecs ?? [];
+  if (specs.length === 0) throw new Error(`${where} lists no weights (weightsManifest is empty)`);
+  const data = artifacts.weightData;
+  if (data == null) {
+    throw new Error(`${where}: weights files are missing (model.json lists ${specs.length} weights, no weight data was loaded)`);
+  }
+  const received = Array.isArray(data) ? data.reduce((sum, buffer) => sum + buffer.byteLength, 0) : data.byteLength;
+  let expected = 0;
+  for (const spec of specs) {
+    const size = bytesPerElement(spec);
+    if (size === undefined) return;
+    expected += spec.shape.reduce((a, b) => a * b, 1) * size;
+  }
+  if (received !== expected) {
+    throw new Error(
+      `${where}: weights files hold ${received} bytes but model.json describes ${expected}` +
+        ' (a weights file is missing, truncated, or from another model)',
+    );
+  }
+}
+
+/**
+ * fetch that fails loudly: tfjs does not check the status of weight requests,
+ * and a dev server answers a missing file with its HTML page (status 200).
+ */
+async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const url = input instanceof Request ? input.url : String(input);
+  let response: Response;
+  try {
+    response = await fetch(input, init);
+  } catch (error) {
+    throw new Error(`could not fetch ${url} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!response.ok) throw new Error(`${url} not found (HTTP ${response.status})`);
+  if (url.split('?')[0].endsWith('.bin') && (response.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new Error(`${url} not found (the server answered with an HTML page)`);
+  }
+  return response;
+}
+
+function handlerFor(source: string | tf.io.IOHandler): tf.io.IOHandler {
+  if (typeof source !== 'string') return source;
+  // Non-HTTP schemes (indexeddb://, localstorage://) go through tfjs' own routers.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !/^https?:\/\//i.test(source)) {
+    const [handler] = tf.io.getLoadHandlers(source);
+    if (!handler) throw new Error(`no loader for ${source}`);
+    return handler;
+  }
+  return tf.io.http(source, { fetchFunc: checkedFetch as typeof fetch });
+}
+
+function describeSource(source: string | tf.io.IOHandler): string {
+  return typeof source === 'string' ? `backbone at ${source}` : 'backbone from the chosen files';
+}
+
+/**
+ * Loads a backbone and checks it is what `info` promises: input
+ * [null, h, w, 3] and output [null, featureDim]. A 4-D output
+ * ([null, 7, 7, 1280], e.g. Teachable Machine's no-top model) gets global
+ * average pooling appended. The model comes back frozen.
+ */
+export async function loadBackbone(info: BackboneInfo, source: string | tf.io.IOHandler): Promise<LoadBackboneResult> {
+  const where = describeSource(source);
+  let loaded: tf.LayersModel;
+  try {
+    const inner = handlerFor(source);
+    if (!inner.load) throw new Error('the handler cannot load');
+    const load = inner.load.bind(inner);
+    loaded = await tf.loadLayersModel({
+      load: async () => {
+        const artifacts = await load();
+        checkArtifacts(artifacts, where);
+        return artifacts;
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: message.includes(where) ? message : `could not load ${where}: ${message}` };
+  }
+
+  const notes: string[] = [];
+  const fail = (error: string): LoadBackboneResult => {
+    loaded.dispose();
+    return { ok: false, error };
+  };
+  if (loaded.inputs.length !== 1 || loaded.outputs.length !== 1) {
+    return fail(`${where} has ${loaded.inputs.length} inputs and ${loaded.outputs.length} outputs, expected 1 and 1`);
+  }
+  const inputShape = loaded.inputs[0].shape;
+  const wantInput = [null, info.input.height, info.input.width, 3];
+  if (formatShape(inputShape) !== formatShape(wantInput)) {
+    return fail(`${where} takes input ${formatShape(inputShape)}, expected ${formatShape(wantInput)} for ${info.id}`);
+  }
+  const isPooled = (shape: readonly (number | null)[]) => formatShape(shape) === formatShape([null, info.featureDim]);
+  const isFeatureMap = (shape: readonly (number | null)[]) => shape.length === 4 && shape[3] === info.featureDim;
+  let model = loaded;
+  const outputShape = loaded.outputs[0].shape;
+  if (!isPooled(outputShape) && !isFeatureMap(outputShape)) {
+    // A full network (e.g. with its ImageNet classifier on top): cut it where
+    // Teachable Machine does, at the last feature map.
+    const cutAt = loaded.layers.find((layer) => layer.name === FEATURE_MAP_LAYER);
+    const cutOutput = cutAt?.output;
+    if (!cutOutput || Array.isArray(cutOutput) || !isFeatureMap(cutOutput.shape)) {
+      return fail(`${where} outputs ${formatShape(outputShape)}, expected [null, ${info.featureDim}] features`);
+    }
+    model = tf.model({ name: `${info.id}_features`, inputs: loaded.inputs, outputs: cutOutput });
+    // The layers above the cut are unreachable now: free their weights.
+    const kept = new Set(model.layers);
+    for (const layer of loaded.layers) if (!kept.has(layer)) layer.weights.forEach((weight) => weight.dispose());
+    notes.push(`${where} outputs ${formatShape(outputShape)}: cut at ${FEATURE_MAP_LAYER} ${formatShape(cutOutput.shape)}`);
+  }
+  const mapShape = model.outputs[0].shape;
+  if (isFeatureMap(mapShape)) {
+    model = tf.sequential({
+      name: `${info.id}_pooled`,
+      layers: [model, tf.layers.globalAveragePooling2d({ name: 'feature_pool' })],
+    });
+    notes.push(`${where} outputs ${formatShape(mapShape)}: added global average pooling`);
+  }
+  setTrainableDeep(model, false);
+  return { ok: true, model, notes };
+}
+
+/**
+ * Backbone features for `count` posters, [count * featureDim] row-major. Uses
+ * the same preprocessing path as prediction (pixelsToInput with info.input).
+ */
+export function extractFeatures(
+  backbone: tf.LayersModel,
+  pixels: Uint8Array,
+  count: number,
+  spec: InputSpec,
+): Promise<Float32Array> {
+  // predictProbabilities just runs model.predict on the preprocessed batch; it
+  // does not care that these outputs are features rather than probabilities.
+  return predictProbabilities(backbone, pixels, count, spec);
+}
