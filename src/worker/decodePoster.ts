@@ -1,3 +1,4 @@
+import { SNIFF_BYTES, checkPosterHeader } from '../data/imageHeader';
 import { CHANNELS, type InputSpec } from '../ml/preprocess';
 
 /** Decoding one poster failed; the message is shown to the user with the file name. */
@@ -23,7 +24,10 @@ function canvasOfSize(width: number, height: number): OffscreenCanvasRenderingCo
  * then the RGBA canvas pixels are packed into `out` as RGB uint8, HWC.
  */
 export async function decodePoster(file: Blob, spec: InputSpec, out?: Uint8Array): Promise<Uint8Array> {
-  if (file.size === 0) throw new PosterDecodeError('the file is empty (0 bytes)');
+  // Refuse what the header already condemns (random bytes, a declared 30000x30000
+  // image) before the decoder allocates anything for it.
+  const header = checkPosterHeader(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (!header.ok) throw new PosterDecodeError(header.reason);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, {
