@@ -22,6 +22,7 @@ import { predictProbabilities } from '../ml/trainStep';
 import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
 import { getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
 import { buildHead, composeClassifier, disposeClassifier } from '../ml/transferHead';
+import { unfreezeTopLayers } from '../ml/fineTune';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
@@ -29,7 +30,7 @@ import { modelFilesFromUpload } from './modelFilesFromUpload';
 import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { runTrainingEpochs, type TrainingRun } from './trainingLoop';
-import { FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
+import { FINE_TUNE_LAYERS, FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
 import type { EmbeddingStore } from './embeddingCache';
 
 export interface SessionDeps {
@@ -277,8 +278,10 @@ export class TrainingSession {
       });
     }
     const saved = metadata.trainConfig;
+    // A backbone model continues as fine-tuning: its head epochs are done, pixels come next.
+    const savedFineTune = saved.modelKind === 'mobilenet-finetune' ? saved.fineTuneEpochs : 0;
     const config: TrainConfig = usesBackbone(saved)
-      ? { ...saved, fineTuneEpochs: Math.max(saved.fineTuneEpochs, (epochs ?? 0) - saved.epochs) }
+      ? { ...saved, modelKind: 'mobilenet-finetune', fineTuneEpochs: Math.max(savedFineTune, (epochs ?? 0) - saved.epochs) }
       : { ...saved, epochs: Math.max(epochs ?? saved.epochs, saved.epochs) };
     const lastEpoch = totalEpochs(config);
     if (metadata.epochsCompleted >= lastEpoch) {
@@ -287,6 +290,10 @@ export class TrainingSession {
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: checkpoint.modelTopology, weightSpecs: checkpoint.weightSpecs, weightData: checkpoint.weightData }),
     );
+    if (saved.modelKind === 'mobilenet-frozen') {
+      const report = unfreezeTopLayers(model, FINE_TUNE_LAYERS);
+      this.deps.emit({ type: 'log', message: `continuing as fine-tuning: ${report.unfrozen.join(', ')} unfrozen` });
+    }
     if (!checkpoint.optimizer) {
       this.deps.emit({ type: 'log', message: 'No optimizer state was saved with this model: Adam starts afresh (its moments are rebuilt within a few batches).' });
     }

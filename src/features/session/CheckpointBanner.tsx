@@ -1,3 +1,4 @@
+import { totalEpochs } from '../../ml/trainConfig';
 import type { CheckpointInfo } from '../../worker/protocol';
 
 interface CheckpointBannerProps {
@@ -10,7 +11,7 @@ interface CheckpointBannerProps {
 /** Offers to continue a run saved before a reload, a crash or a Stop. */
 export function CheckpointBanner({ checkpoint, canResume, onResume, onDiscard }: CheckpointBannerProps) {
   const { metadata } = checkpoint;
-  const total = metadata.trainConfig.epochs;
+  const total = totalEpochs(metadata.trainConfig);
   const finished = metadata.epochsCompleted >= total;
   const map = metadata.validation?.mapMacro;
   return (
@@ -26,7 +27,7 @@ export function CheckpointBanner({ checkpoint, canResume, onResume, onDiscard }:
         <p className="hint">The dataset loaded now differs from the one this run was trained on.</p>
       )}
       <div className="buttons">
-        <button type="button" disabled={!canResume} onClick={() => onResume(finished ? total + 5 : total)}>
+        <button type="button" disabled={!canResume} onClick={() => onResume(finished ? metadata.epochsCompleted + 5 : total)}>
           {finished ? `Continue for 5 more epochs` : `Resume from epoch ${metadata.epochsCompleted + 1}`}
         </button>
         <button type="button" disabled={!canResume && checkpoint.matchesDataset !== null} onClick={onDiscard}>
