@@ -105,8 +105,10 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
   const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
   emit({ type: 'trainingStarted', config, trainPosters: split.train.length, validationPosters: split.validation.length, batchesPerEpoch });
 
-  // Stage 1: embeddings.
+  // Stage 1: embeddings. Decoding and the backbone run one after the other per batch, so their times add up.
   const embedStart = now();
+  let decodeMs = 0;
+  let inferMs = 0;
   emit({ type: 'log', message: `embedding ${dataset.items.length} posters with ${backboneInfo.id}…` });
   const embedded = await embedAll({
     files: dataset.items.map((item) => ({ name: item.name, size: item.file.size, lastModified: (item.file as File).lastModified ?? 0 })),
@@ -120,14 +122,19 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
       emit({ type: 'stageProgress', stage: 'embedding', done, total, imagesPerSecond: done / Math.max(seconds, 1e-6) });
     },
     computeBatch: async (indices) => {
+      const decodeStart = now();
       const decoded = await Promise.all(indices.map((index) => store.pixels(index, dataset.items[index])));
+      decodeMs += now() - decodeStart;
       const perPoster = spec.height * spec.width * 3;
       const pixels = new Uint8Array(indices.length * perPoster);
       decoded.forEach((poster, k) => {
         if (poster) pixels.set(poster, k * perPoster);
         else unreadable.add(indices[k]);
       });
-      return extractFeatures(run.backbone, pixels, indices.length, spec);
+      const inferStart = now();
+      const features = await extractFeatures(run.backbone, pixels, indices.length, spec);
+      inferMs += now() - inferStart;
+      return features;
     },
   });
   if (embedded.stopped) {
@@ -137,7 +144,9 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
   const embedSeconds = (now() - embedStart) / 1000;
   emit({
     type: 'log',
-    message: `embeddings: ${embedded.hits} from the cache, ${embedded.misses} computed in ${embedSeconds.toFixed(1)} s` +
+    message:
+      `embeddings: ${embedded.hits} from the cache, ${embedded.misses} computed in ${embedSeconds.toFixed(1)} s ` +
+      `(decode ${(decodeMs / 1000).toFixed(1)} s, backbone ${(inferMs / 1000).toFixed(1)} s)` +
       (embedded.cacheError ? ` (${embedded.cacheError})` : ''),
   });
 
