@@ -23,6 +23,7 @@ import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
 import { getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
 import { buildHead, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { unfreezeTopLayers } from '../ml/fineTune';
+import { chooseFeatureBackend, type FeatureBackendName } from '../ml/featureBackend';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
@@ -38,6 +39,8 @@ export interface SessionDeps {
   decode: DecodeFn;
   checkpoints: CheckpointStore;
   embeddings: EmbeddingStore;
+  /** Extra backends the frozen transfer stages may run on (the worker registers WASM). */
+  featureBackends?: readonly FeatureBackendName[];
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -237,6 +240,11 @@ export class TrainingSession {
     this.stopFlag.requested = false;
     let latest: tf.LayersModel | undefined;
     try {
+      if (this.deps.featureBackends?.length) {
+        const choice = await chooseFeatureBackend(backbone, info.input, this.backend, this.deps.featureBackends, this.now);
+        const rates = Object.entries(choice.measured).map(([name, rate]) => `${name} ${rate.toFixed(1)}`).join(', ');
+        this.deps.emit({ type: 'log', message: `backbone speed (posters/s): ${rates}; embedding and head training run on ${choice.name}` });
+      }
       await runTransferTraining({
         config,
         dataset,
@@ -248,12 +256,17 @@ export class TrainingSession {
         now: this.now,
         decode: this.deps.decode,
         checkpoints: this.deps.checkpoints,
+        restoreTrainingBackend: async () => {
+          if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
+        },
         onModel: (model, metadata) => {
           latest = model;
           this.setCurrent({ model, metadata, source: 'trained' });
         },
       });
     } finally {
+      // Fine-tuning (conv gradients) and prediction run on the training backend again.
+      if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
       this.training = false;
       // Nothing trained (stopped while embedding): the backbone is ours to free.
       if (!latest) backbone.dispose();

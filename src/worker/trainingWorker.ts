@@ -1,5 +1,9 @@
 /// <reference lib="webworker" />
 import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName } from '../ml/backend';
 import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
 import { decodePoster } from './decodePoster';
@@ -8,6 +12,13 @@ import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+// Served from this origin by Vite (nothing is fetched from a CDN).
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+});
 
 async function describeAdapter(backend: BackendName): Promise<string> {
   if (backend === 'webgpu' && 'gpu' in navigator) {
@@ -26,6 +37,8 @@ const session = new TrainingSession({
   describeAdapter,
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
+  // WASM cannot train conv layers, but runs backbone inference and the dense head fast on CPUs.
+  featureBackends: ['wasm'],
   embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });
 

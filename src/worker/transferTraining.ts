@@ -67,6 +67,8 @@ export interface TransferRun {
   decode: DecodeFn;
   checkpoints: CheckpointStore;
   onModel: (model: tf.LayersModel, metadata: ModelMetadata) => void;
+  /** The frozen stages may have run on another backend (WASM); fine-tuning needs the training one. */
+  restoreTrainingBackend?: () => Promise<void>;
 }
 
 function lossOptionsFor(kind: Exclude<HeadLossKind, 'auto'>, trainLabels: Uint8Array, n: number, g: number): LossOptions {
@@ -232,6 +234,7 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
       predictions: { epoch: best.epoch, files: validation.map((index) => dataset.items[index].name), probs: best.probs, labels: valLabels, thresholds },
     });
   }
+  await run.restoreTrainingBackend?.();
   const classifier = composeClassifier(run.backbone, best.head);
   const headConfig: TrainConfig = { ...config, headLoss: best.kind };
   const metadata = transferMetadata(headConfig, dataset, backboneInfo, thresholds, config.epochs, history[best.epoch - 1]?.validation);
