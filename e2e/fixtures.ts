@@ -19,7 +19,7 @@ export interface PosterSubset {
  * at test time from ../shared/posters) and a `train.csv` with their rows.
  */
 export function makePosterSubset(count: number, name = 'subset'): PosterSubset {
-  const lines = readFileSync(LABELS_CSV, 'utf8').trim().split('\n');
+  const lines = readFileSync(LABELS_CSV, 'utf8').trim().split(/\r?\n/);
   const header = lines[0];
   const seen = new Set<string>();
   const rows: string[] = [];
@@ -36,7 +36,7 @@ export function makePosterSubset(count: number, name = 'subset'): PosterSubset {
   for (const id of ids) copyFileSync(join(POSTERS_DIR, 'images', `${id}.jpg`), join(dir, `${id}.jpg`));
   const csvPath = join(dir, 'train.csv');
   writeFileSync(csvPath, [header, ...rows].join('\n') + '\n');
-  return { dir, csvPath, ids, genres: header.split(',').slice(2) };
+  return { dir, csvPath, ids, genres: header.split(',').slice(2).map((genre) => genre.trim()) };
 }
 
 /** A page that fails the test on any uncaught page error or failed request to a foreign origin. */

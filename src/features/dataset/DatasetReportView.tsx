@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { InputIssue } from '../../data/types';
 import type { DatasetSummary } from '../../worker/protocol';
@@ -7,7 +7,11 @@ const ISSUES_SHOWN = 20;
 
 function groupByKind(issues: readonly InputIssue[]): Map<string, InputIssue[]> {
   const groups = new Map<string, InputIssue[]>();
-  for (const issue of issues) groups.set(issue.kind, [...(groups.get(issue.kind) ?? []), issue]);
+  for (const issue of issues) {
+    const group = groups.get(issue.kind);
+    if (group) group.push(issue);
+    else groups.set(issue.kind, [issue]);
+  }
   return groups;
 }
 
@@ -35,8 +39,9 @@ function IssueGroup({ kind, issues }: { kind: string; issues: InputIssue[] }) {
 
 /** Everything found in the dropped dataset, problems included. */
 export function DatasetReportView({ summary }: { summary: DatasetSummary }) {
-  const counts = summary.genres.map((genre, k) => ({ genre, posters: summary.genreCounts[k] }));
-  const groups = groupByKind(summary.issues);
+  const counts = useMemo(() => summary.genres.map((genre, k) => ({ genre, posters: summary.genreCounts[k] })), [summary]);
+  // A 50,000-row CSV can carry 50,000 issues: group them once per report, not per render.
+  const groups = useMemo(() => groupByKind(summary.issues), [summary.issues]);
   return (
     <section aria-label="Dataset report">
       <dl className="stats">
