@@ -100,7 +100,6 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         status: 'running',
         config: action.config,
         history: [],
-        log: [],
         skippedPosters: [],
         progress: {
           epoch: 0,
@@ -171,7 +170,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'ui/loadingDataset':
       return { ...state, datasetLoading: true, errors: [] };
     case 'ui/trainRequested':
-      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined };
+      // The log restarts with the user's click, so lines the worker writes before its first epoch survive.
+      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined, log: [] };
     case 'ui/stopRequested':
       return state.status === 'running' ? { ...state, status: 'stopping' } : state;
     case 'ui/dismissErrors':
