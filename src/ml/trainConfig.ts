@@ -60,5 +60,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   backbone: 'mobilenet_v2_035_224',
   backboneUrl: '',
   fineTuneEpochs: 2,
-  headLoss: 'auto',
+  // Chosen on validation mAP over the full dataset with 'auto' (bce 0.271, weighted-bce 0.276, focal 0.276):
+  // weighted-bce wins and 'auto' costs three head trainings.
+  headLoss: 'weighted-bce',
 };

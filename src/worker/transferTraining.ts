@@ -35,7 +35,7 @@ export const FINE_TUNE_LAYERS = 7;
 export const FINE_TUNE_LR_FACTOR = 0.1;
 const EMBED_BATCH = 32;
 /** Head training stops after this many epochs without a better validation mAP. */
-export const HEAD_PATIENCE = 15;
+export const HEAD_PATIENCE = 8;
 
 interface BestEpoch {
   epoch: number;
