@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { defaultBenchConfig, parseBenchConfig, sizeLabel } from './benchConfig';
+
+describe('parseBenchConfig', () => {
+  it('gives the defaults for no text, with the pool compared against one worker and none', () => {
+    const result = parseBenchConfig(null, 8);
+    expect(result).toEqual({ ok: true, value: defaultBenchConfig(8) });
+    if (!result.ok) return;
+    expect(result.value.decode?.workerCounts).toEqual([0, 1, 8]);
+    expect(result.value.decodeWorkers).toBe(4);
+  });
+
+  it('still compares a pool of two on a one- or two-core machine', () => {
+    expect(defaultBenchConfig(1).decode?.workerCounts).toEqual([0, 1, 2]);
+    expect(defaultBenchConfig(2).decode?.workerCounts).toEqual([0, 1, 2]);
+  });
+
+  it('replaces top-level keys and keeps the others', () => {
+    const result = parseBenchConfig('{"backend":"webgl","decode":null,"prediction":null}', 2);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.backend).toBe('webgl');
+    expect(result.value.decode).toBeNull();
+    expect(result.value.training).toEqual(defaultBenchConfig(2).training);
+  });
+
+  it('merges decode, prediction and memory objects field by field', () => {
+    const result = parseBenchConfig('{"decode":{"posters":24},"memory":{"epochs":4}}', 2);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.decode).toEqual({ ...defaultBenchConfig(2).decode, posters: 24 });
+    expect(result.value.memory).toEqual({ ...defaultBenchConfig(2).memory, epochs: 4 });
+  });
+
+  it('names every problem instead of running a broken benchmark', () => {
+    const result = parseBenchConfig(
+      JSON.stringify({
+        backend: 'metal',
+        training: [{ height: 60, width: 300, batchSize: 0, warmupSteps: 1, timedSteps: 1 }],
+        memory: { epochs: 1 },
+        epochz: 3,
+      }),
+      2,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      'unknown config key "epochz"',
+      'backend must be one of webgpu, webgl, cpu or null, got "metal"',
+      'training[0]: height and width must be whole numbers of at least 76, got {"height":60,"width":300,"batchSize":0,"warmupSteps":1,"timedSteps":1}',
+      'training[0]: batchSize and timedSteps must be at least 1, warmupSteps at least 0',
+      'memory: posters and batchSize must be at least 1, epochs at least 2',
+    ]);
+  });
+
+  it('rejects text that is not a JSON object', () => {
+    expect(parseBenchConfig('[1]', 2)).toEqual({ ok: false, errors: ['the benchmark config must be a JSON object'] });
+    const broken = parseBenchConfig('{backend:', 2);
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.errors[0]).toMatch(/^the benchmark config is not JSON/);
+  });
+});
+
+describe('sizeLabel', () => {
+  it('is height x width', () => {
+    expect(sizeLabel({ height: 400, width: 300 })).toBe('400x300');
+  });
+});

@@ -1,0 +1,113 @@
+import { BACKEND_ORDER, type BackendName } from '../ml/backend';
+import { TUTORIAL_CNN_MIN_SIDE } from '../ml/tutorialCnn';
+import { defaultDecodeWorkerCount } from '../worker/decodePool';
+import type { BenchConfig, ImageSize } from './benchProtocol';
+
+export type ConfigResult = { ok: true; value: BenchConfig } | { ok: false, errors: string[] };
+
+export const TUTORIAL_SIZE: ImageSize = { height: 400, width: 300 };
+export const SMALL_SIZE: ImageSize = { height: 128, width: 96 };
+
+/**
+ * Sized for SwiftShader on two cores, where one tutorial-CNN step at 400x300
+ * and batch 2 takes about a minute (the first on WebGPU, two): few steps at
+ * the tutorial size, more at the small one. scripts/bench.mjs uses the same
+ * numbers; scripts/gpu-bench.sh sets bigger ones for a real GPU.
+ */
+export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
+  return {
+    decode: {
+      sizes: [TUTORIAL_SIZE, { height: 200, width: 150 }],
+      workerCounts: [...new Set([0, 1, Math.max(2, hardwareConcurrency)])],
+      posters: 96,
+      rounds: 3,
+    },
+    backend: null,
+    training: [
+      { ...TUTORIAL_SIZE, batchSize: 2, warmupSteps: 1, timedSteps: 1 },
+      { ...SMALL_SIZE, batchSize: 8, warmupSteps: 1, timedSteps: 2 },
+    ],
+    prediction: { size: TUTORIAL_SIZE, warmRuns: 2 },
+    memory: { size: SMALL_SIZE, posters: 16, batchSize: 8, epochs: 3 },
+    decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
+    seed: 42,
+  };
+}
+
+export function sizeLabel({ height, width }: ImageSize): string {
+  return `${height}x${width}`;
+}
+
+const isCount = (value: unknown, min: number): value is number => Number.isInteger(value) && (value as number) >= min;
+
+function checkSize(size: ImageSize, where: string, minSide: number, errors: string[]): void {
+  if (!isCount(size?.height, minSide) || !isCount(size?.width, minSide)) {
+    errors.push(`${where}: height and width must be whole numbers of at least ${minSide}, got ${JSON.stringify(size)}`);
+  }
+}
+
+/**
+ * `text` is a JSON object whose keys replace those of the defaults
+ * (`{"backend":"webgl","decode":null}`); for decode, prediction and memory an
+ * object replaces only the fields it names (`{"decode":{"posters":24}}`).
+ * Null or empty text means the defaults.
+ */
+export function parseBenchConfig(text: string | null, hardwareConcurrency: number): ConfigResult {
+  const defaults = defaultBenchConfig(hardwareConcurrency);
+  let overrides: Partial<BenchConfig> = {};
+  if (text) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { ok: false, errors: ['the benchmark config must be a JSON object'] };
+      }
+      overrides = parsed as Partial<BenchConfig>;
+    } catch (error) {
+      return { ok: false, errors: [`the benchmark config is not JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    }
+  }
+  const unknownKeys = Object.keys(overrides).filter((key) => !(key in defaults));
+  const config: BenchConfig = { ...defaults, ...overrides };
+  // An object given for decode, prediction or memory replaces only the fields it names.
+  for (const key of ['decode', 'prediction', 'memory'] as const) {
+    const override: unknown = overrides[key];
+    if (typeof override === 'object' && override !== null && defaults[key] !== null) {
+      Object.assign(config, { [key]: { ...defaults[key], ...override } });
+    }
+  }
+  const errors = unknownKeys.map((key) => `unknown config key "${key}"`);
+
+  if (config.backend !== null && !BACKEND_ORDER.includes(config.backend as BackendName)) {
+    errors.push(`backend must be one of ${BACKEND_ORDER.join(', ')} or null, got ${JSON.stringify(config.backend)}`);
+  }
+  if (config.decode) {
+    config.decode.sizes.forEach((size, k) => checkSize(size, `decode.sizes[${k}]`, 1, errors));
+    if (config.decode.workerCounts.length === 0 || !config.decode.workerCounts.every((n) => isCount(n, 0))) {
+      errors.push(`decode.workerCounts must be whole numbers >= 0 (0 = no pool), got ${JSON.stringify(config.decode.workerCounts)}`);
+    }
+    if (!isCount(config.decode.posters, 1) || !isCount(config.decode.rounds, 1)) {
+      errors.push('decode.posters and decode.rounds must be at least 1');
+    }
+  }
+  config.training.forEach((run, k) => {
+    checkSize(run, `training[${k}]`, TUTORIAL_CNN_MIN_SIDE, errors);
+    if (!isCount(run.batchSize, 1) || !isCount(run.warmupSteps, 0) || !isCount(run.timedSteps, 1)) {
+      errors.push(`training[${k}]: batchSize and timedSteps must be at least 1, warmupSteps at least 0`);
+    }
+  });
+  if (config.prediction) {
+    checkSize(config.prediction.size, 'prediction.size', TUTORIAL_CNN_MIN_SIDE, errors);
+    if (!isCount(config.prediction.warmRuns, 1)) errors.push('prediction.warmRuns must be at least 1');
+  }
+  if (config.memory) {
+    checkSize(config.memory.size, 'memory.size', TUTORIAL_CNN_MIN_SIDE, errors);
+    const { posters, batchSize, epochs } = config.memory;
+    // Two epochs at least: flatness is judged between epochs after the first.
+    if (!isCount(posters, 1) || !isCount(batchSize, 1) || !isCount(epochs, 2)) {
+      errors.push('memory: posters and batchSize must be at least 1, epochs at least 2');
+    }
+  }
+  if (!isCount(config.decodeWorkers, 1)) errors.push('decodeWorkers must be at least 1');
+  if (!Number.isInteger(config.seed)) errors.push('seed must be a whole number');
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config };
+}
