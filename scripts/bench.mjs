@@ -14,22 +14,11 @@ import { createServer } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, '.bench', 'dist');
 const BACKENDS = ['webgpu', 'webgl', 'cpu'];
-
-/** Keep in step with CHROMIUM_ARGS in playwright.config.ts (a .ts file Node cannot import). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 const HELP = `npm run bench -- [flags]
   --data DIR          posters: DIR/images/*.jpg + DIR/labels.csv, or DIR/*.jpg + one *.csv
