@@ -39,9 +39,10 @@ export function spawnDecodeWorker(): DecodeWorkerPort {
 }
 
 /**
- * Decode workers to start by default: one per core beyond the two that the
- * page and the training worker keep busy, at least one and at most four
- * (more than four bought nothing measurable; see `npm run bench`).
+ * Decode workers to start by default: the cores left after the page and the
+ * training worker, at least one. Capped at four until a many-core measurement
+ * says more pay off: on two cores a pool of two decoded no faster than one
+ * (`npm run bench`), and scripts/gpu-bench.sh compares 1 to 16 on the GPU machine.
  */
 export function defaultDecodeWorkerCount(hardwareConcurrency: number | undefined): number {
   const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;

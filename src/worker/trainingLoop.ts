@@ -46,7 +46,8 @@ export interface TrainingRun {
   onModel: (model: tf.LayersModel, metadata: ModelMetadata) => void;
 }
 
-function flattenLabels(rows: readonly Uint8Array[], width: number): Uint8Array {
+/** Multi-hot rows packed into one [rows, width] row-major buffer. */
+export function flattenLabels(rows: readonly Uint8Array[], width: number): Uint8Array {
   const out = new Uint8Array(rows.length * width);
   rows.forEach((row, i) => out.set(row, i * width));
   return out;

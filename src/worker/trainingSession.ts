@@ -30,7 +30,7 @@ import { predictPosters } from './evaluatePosters';
 import { modelFilesFromUpload } from './modelFilesFromUpload';
 import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
-import { runTrainingEpochs, type TrainingRun } from './trainingLoop';
+import { flattenLabels, runTrainingEpochs, type TrainingRun } from './trainingLoop';
 import { FINE_TUNE_LAYERS, FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
 import type { EmbeddingStore } from './embeddingCache';
 
@@ -66,13 +66,6 @@ export function inputSpecFor(config: TrainConfig): InputSpec {
 /** Classifiers built on a backbone hold nested models; free every weight of either kind. */
 function disposeModel(model: tf.LayersModel): void {
   disposeClassifier(model);
-}
-
-function flattenLabels(dataset: LoadedDataset): Uint8Array {
-  const g = dataset.genres.length;
-  const out = new Uint8Array(dataset.items.length * g);
-  dataset.items.forEach((item, k) => out.set(item.labels, k * g));
-  return out;
 }
 
 function describeError(error: unknown): string {
@@ -313,7 +306,7 @@ export class TrainingSession {
     const transfer = usesBackbone(config)
       ? {
           // Backbone models always continue with the fine-tuning step (it keeps batch norm frozen).
-          step: fineTuneStepFor(config, metadata.input, flattenLabels(dataset), dataset.items.length, dataset.genres.length),
+          step: fineTuneStepFor(config, metadata.input, flattenLabels(dataset.items.map((item) => item.labels), dataset.genres.length), dataset.items.length, dataset.genres.length),
           learningRate: config.learningRate * FINE_TUNE_LR_FACTOR,
           totalEpochs: lastEpoch,
         }
