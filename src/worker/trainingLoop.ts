@@ -19,7 +19,7 @@ export const LOG_EVERY_BATCHES = 15;
 /** Decoded posters kept between epochs; beyond this they are decoded again. */
 export const PIXEL_BUDGET_BYTES = 768 * 1024 * 1024;
 
-export interface TrainingRun {
+export interface TrainingRun extends RunContext {
   config: TrainConfig;
   dataset: { genres: string[]; items: PosterSourceItem[]; fingerprint: string };
   model: tf.LayersModel;
@@ -37,6 +37,10 @@ export interface TrainingRun {
   pixelStore?: PosterPixelStore;
   /** One optimiser step; defaults to the plain pixel step (trainOnBatch). */
   step?: (model: tf.LayersModel, optimizer: tf.Optimizer, batch: PixelBatch) => Promise<StepResult>;
+}
+
+/** What every training run gets from the session: its outlets, its clock, its stop flag. */
+export interface RunContext {
   stop: { requested: boolean };
   emit: (event: WorkerEvent) => void;
   now: () => number;

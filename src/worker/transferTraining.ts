@@ -19,11 +19,10 @@ import {
   trainHeadEpoch,
   type LossOptions,
 } from '../ml/transferHead';
-import type { CheckpointStore } from './checkpointStore';
 import { embedAll, type EmbeddingStore } from './embeddingCache';
-import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
-import type { EpochMetrics, WorkerEvent } from './protocol';
-import { runTrainingEpochs, saveCheckpoint, PIXEL_BUDGET_BYTES } from './trainingLoop';
+import { PosterPixelStore, type PosterSourceItem } from './posterBatches';
+import type { EpochMetrics } from './protocol';
+import { runTrainingEpochs, saveCheckpoint, PIXEL_BUDGET_BYTES, type RunContext } from './trainingLoop';
 
 /** Head architecture, chosen on validation mAP with the 0.35 backbone (see the closing note). */
 export const HEAD_HIDDEN_UNITS = 512;
@@ -55,18 +54,12 @@ interface BestHead {
   thresholds?: number[];
 }
 
-export interface TransferRun {
+export interface TransferRun extends RunContext {
   config: TrainConfig;
   dataset: { genres: string[]; items: PosterSourceItem[]; fingerprint: string };
   backbone: tf.LayersModel;
   backboneInfo: BackboneInfo;
   embeddings: EmbeddingStore;
-  stop: { requested: boolean };
-  emit: (event: WorkerEvent) => void;
-  now: () => number;
-  decode: DecodeFn;
-  checkpoints: CheckpointStore;
-  onModel: (model: tf.LayersModel, metadata: ModelMetadata) => void;
   /** The frozen stages may have run on another backend (WASM); fine-tuning needs the training one. */
   restoreTrainingBackend?: () => Promise<void>;
 }
