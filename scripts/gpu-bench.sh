@@ -23,8 +23,8 @@
 #            carry=[".gl", ".bench/dist", ".bench/gpu/posters", ".bench/gpu/part-3"])
 #      The first call starts the machine; `stage K` parks part K in /tmp there.
 #      `run` prints the JSON and leaves it in $OUT/gpu-bench.json, with
-#      Chromium's logs and nvidia-smi's answer beside it (about 3 minutes on an
-#      H200 is expected; 540 s leaves room). `run --quick` is a shorter run;
+#      Chromium's logs and nvidia-smi's answer beside it (not yet run on a GPU:
+#      a few minutes is the guess, 540 s leaves room). `run --quick` is shorter;
 #      `run --backends webgpu,webgl,cpu`, `--flag=--a-chromium-flag` and
 #      `--drop-flag=--use-vulkan` (if the GPU process fails with it) also work.
 #      A "warnings" entry says when a backend fell back to a software adapter.

@@ -41,8 +41,10 @@ export function spawnDecodeWorker(): DecodeWorkerPort {
 /**
  * Decode workers to start by default: the cores left after the page and the
  * training worker, at least one. Capped at four until a many-core measurement
- * says more pay off: on two cores a pool of two decoded no faster than one
- * (`npm run bench`), and scripts/gpu-bench.sh compares 1 to 16 on the GPU machine.
+ * says more pay off (scripts/gpu-bench.sh compares up to 16). On two cores a
+ * pool of two decoded 1.2-1.4x faster than one in an idle browser, but there
+ * decoding (100-250 posters/s) is hundreds of times faster than training
+ * (under 1 poster/s), so it is never the bottleneck (`npm run bench`).
  */
 export function defaultDecodeWorkerCount(hardwareConcurrency: number | undefined): number {
   const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
