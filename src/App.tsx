@@ -9,12 +9,12 @@ import { ModelSummaryTable } from './features/model/ModelSummaryTable';
 import { PredictPanel } from './features/predict/PredictPanel';
 import { CheckpointBanner } from './features/session/CheckpointBanner';
 import { TrainingSection } from './features/training/TrainingSection';
-import { backendFromUrl, useTrainingWorker } from './features/useTrainingWorker';
+import { useTrainingWorker, workerOptionsFromUrl } from './features/useTrainingWorker';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './worker/protocol';
 
 export function App() {
-  const forcedBackend = useMemo(() => backendFromUrl(window.location.search), []);
-  const { state, send, dispatch } = useTrainingWorker(forcedBackend);
+  const workerOptions = useMemo(() => workerOptionsFromUrl(window.location.search), []);
+  const { state, send, dispatch } = useTrainingWorker(workerOptions);
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
   const [postersByName, setPostersByName] = useState<ReadonlyMap<string, File>>(new Map());
   const nextRequestId = useRef(1);
@@ -109,6 +109,7 @@ export function App() {
             dispatch({ type: 'ui/stopRequested' });
             send({ type: 'stop' });
           }}
+          onBackboneFiles={(files) => send({ type: 'chooseBackboneFiles', backbone: config.backbone, files })}
         />
       </section>
 

@@ -173,6 +173,39 @@ export class AppDriver {
   }
 
   /**
+   * Picks `value` in a labelled select that only some model kinds show.
+   * @param {string} label @param {string} value @param {string} flag  as typed, for messages
+   */
+  async selectChoice(label, value, flag) {
+    const select = this.page.getByRole('combobox', { name: label, exact: true });
+    if ((await this.#guard(select.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" select (not used by the chosen model? add --model)`);
+    const values = await this.#guard(select.locator('option').evaluateAll((options) => options.map((option) => /** @type {HTMLOptionElement} */ (option).value)));
+    if (!values.includes(value)) throw new CliError(`${flag}: the app's "${label}" select offers ${values.join(', ')}`);
+    await this.#guard(select.selectOption(value));
+  }
+
+  /**
+   * Ticks or clears a checkbox whose label starts with `label`.
+   * @param {string} label @param {boolean} checked @param {string} flag  as typed, for messages
+   */
+  async setCheckbox(label, checked, flag) {
+    const box = this.page.getByRole('checkbox', { name: new RegExp(`^${label}`) });
+    if ((await this.#guard(box.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" checkbox (not used by the chosen model? add --model)`);
+    await this.#guard(box.setChecked(checked));
+  }
+
+  /**
+   * Fills a text field whose label starts with `label` (fill, then blur).
+   * @param {string} label @param {string} value @param {string} flag  as typed, for messages
+   */
+  async setText(label, value, flag) {
+    const field = this.page.getByRole('textbox', { name: new RegExp(`^${label}`) });
+    if ((await this.#guard(field.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" field (not used by the chosen model? add --model)`);
+    await this.#guard(field.fill(value));
+    await this.#guard(field.blur());
+  }
+
+  /**
    * Fills a labelled number field as a user does (fill, then blur), then reads
    * it back: the app clamps out-of-range values rather than refusing them.
    * @param {string} label @param {number} value @param {string} flag  as typed, for messages
@@ -202,11 +235,13 @@ export class AppDriver {
             .join('')
             .trim();
           const control = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (label.querySelector('input, select'));
-          return `${name}=${control?.value ?? '?'}`;
+          if (control instanceof HTMLInputElement && control.type === 'file') return null;
+          const value = control instanceof HTMLInputElement && control.type === 'checkbox' ? (control.checked ? 'on' : 'off') : control?.value;
+          return `${name}=${value ?? '?'}`;
         }),
       ),
     );
-    return pairs.join(', ');
+    return pairs.filter(Boolean).join(', ');
   }
 
   /**

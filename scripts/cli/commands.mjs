@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AppDriver } from './appDriver.mjs';
 import { checkModelFolder, checkPosterFolder, labelsFor, MODEL_FILES } from './files.mjs';
-import { BACKENDS, choiceFlag, CliError, MODEL_KINDS, numberFlag, sizeFlag, urlFlag } from './options.mjs';
+import { BACKBONE_IDS, BACKENDS, choiceFlag, CliError, HEAD_LOSSES, MODEL_KINDS, numberFlag, sizeFlag, urlFlag } from './options.mjs';
 import { serveApp } from './server.mjs';
 
 /**
@@ -72,7 +72,15 @@ export async function train(flags, io) {
     ['Input width', size?.width, `--size ${flags.size}`],
     ['Validation fraction', numberFlag('val', text(flags, 'val'), { min: 0, max: 1, maxExclusive: true }), `--val ${flags.val}`],
     ['Seed', numberFlag('seed', text(flags, 'seed'), { integer: true, min: 0 }), `--seed ${flags.seed}`],
+    ['Fine-tuning epochs', numberFlag('fine-tune-epochs', text(flags, 'fine-tune-epochs'), { integer: true, min: 0 }), `--fine-tune-epochs ${flags['fine-tune-epochs']}`],
   ]);
+  /** The pretrained models' selects: [label, value, the flag as typed]. */
+  const choices = /** @type {Array<[string, string | undefined, string]>} */ ([
+    ['Backbone', choiceFlag('backbone', text(flags, 'backbone'), BACKBONE_IDS), `--backbone ${flags.backbone}`],
+    ['Imbalance handling', choiceFlag('head-loss', text(flags, 'head-loss'), HEAD_LOSSES), `--head-loss ${flags['head-loss']}`],
+  ]);
+  const backboneUrl = text(flags, 'backbone-url');
+  const mirror = choiceFlag('mirror', text(flags, 'mirror'), /** @type {const} */ (['on', 'off']));
   const modelKind = choiceFlag('model', text(flags, 'model'), MODEL_KINDS);
   const folder = checkPosterFolder('--data', String(flags.data));
   const labels = labelsFor(folder, text(flags, 'csv'), '--data');
@@ -81,6 +89,11 @@ export async function train(flags, io) {
 
   await withApp(options, io, async (app) => {
     if (modelKind) await app.selectModel(modelKind);
+    for (const [label, value, flag] of choices) {
+      if (value !== undefined) await app.selectChoice(label, value, flag);
+    }
+    if (backboneUrl !== undefined) await app.setText('Backbone URL', backboneUrl, `--backbone-url ${backboneUrl}`);
+    if (mirror !== undefined) await app.setCheckbox('Mirror posters', mirror === 'on', `--mirror ${mirror}`);
     for (const [label, value, flag] of fields) {
       if (value !== undefined) await app.setNumber(label, value, flag);
     }

@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 
 export const BACKENDS = /** @type {const} */ (['webgpu', 'webgl', 'cpu']);
 export const MODEL_KINDS = /** @type {const} */ (['tutorial-cnn', 'mobilenet-frozen', 'mobilenet-finetune']);
+/** The app's backbone registry (src/ml/backbones.ts) and head losses (src/ml/trainConfig.ts); the app checks them again. */
+export const BACKBONE_IDS = /** @type {const} */ (['mobilenet_v2_035_224', 'mobilenet_v2_100_224']);
+export const HEAD_LOSSES = /** @type {const} */ (['auto', 'bce', 'weighted-bce', 'focal']);
 
 /** Exit statuses: documented in the help text. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -70,6 +73,11 @@ export const COMMANDS = {
       size: { type: 'string', value: 'HxW', help: 'network input height x width in pixels, e.g. 400x300' },
       val: { type: 'string', value: 'X', help: 'validation fraction of the unique posters, 0 <= X < 1' },
       seed: { type: 'string', value: 'N', help: 'seed for the split, the shuffles and the initialisers, a whole number >= 0' },
+      backbone: { type: 'string', value: 'ID', help: `pretrained models: ${BACKBONE_IDS.join('|')} (default ${BACKBONE_IDS[0]})` },
+      'backbone-url': { type: 'string', value: 'URL', help: "pretrained models: the backbone's model.json (default: the copy the app serves under /models/)" },
+      'head-loss': { type: 'string', value: 'KIND', help: `pretrained models: imbalance handling of the head, ${HEAD_LOSSES.join('|')}` },
+      mirror: { type: 'string', value: 'on|off', help: "pretrained models: also learn from mirrored posters and average predictions over both (the app's default: on)" },
+      'fine-tune-epochs': { type: 'string', value: 'N', help: 'mobilenet-finetune: epochs with the top backbone layers unfrozen, a whole number >= 0' },
       ...APP_FLAGS,
     },
   },

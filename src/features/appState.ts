@@ -2,6 +2,7 @@ import type { InputIssue } from '../data/types';
 import type { BackendName } from '../ml/backend';
 import type { ModelSummary } from '../ml/modelSummary';
 import type {
+  BackboneFilesInfo,
   BatchPredictions,
   CheckpointInfo,
   DatasetSummary,
@@ -56,6 +57,8 @@ export interface AppState {
   exported?: ExportedFile[];
   notices: string[];
   stage?: { stage: 'embedding'; done: number; total: number; imagesPerSecond: number };
+  /** Backbone weights picked as a folder, used instead of the URL; null when none. */
+  backboneFiles: BackboneFilesInfo | null;
 }
 
 export const initialAppState: AppState = {
@@ -69,6 +72,7 @@ export const initialAppState: AppState = {
   checkpoint: null,
   batch: { running: false },
   notices: [],
+  backboneFiles: null,
 };
 
 /** What the UI itself does, besides worker events. */
@@ -141,6 +145,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, model: action.model };
     case 'checkpoint':
       return { ...state, checkpoint: action.checkpoint };
+    case 'backboneFiles':
+      return { ...state, backboneFiles: action.source };
     case 'resumed':
       return { ...state, history: action.history };
     case 'backendChanged':

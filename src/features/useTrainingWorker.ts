@@ -10,8 +10,14 @@ export interface TrainingWorker {
   dispatch: (action: AppAction) => void;
 }
 
+/** Page-level overrides of the worker's own choices (from the address bar; tests and benchmarks use them). */
+export interface WorkerOptions {
+  backend?: BackendName;
+  decodeWorkers?: number;
+}
+
 /** Owns the worker for the page's lifetime and folds its events into state. */
-export function useTrainingWorker(backend?: BackendName): TrainingWorker {
+export function useTrainingWorker({ backend, decodeWorkers }: WorkerOptions): TrainingWorker {
   const [state, dispatch] = useReducer(appReducer, initialAppState);
   const clientRef = useRef<TrainingClient | null>(null);
 
@@ -19,20 +25,27 @@ export function useTrainingWorker(backend?: BackendName): TrainingWorker {
     const client = new TrainingClient();
     clientRef.current = client;
     const unsubscribe = client.subscribe(dispatch);
-    client.send({ type: 'init', backend });
+    client.send({ type: 'init', backend, decodeWorkers });
     return () => {
       unsubscribe();
       client.terminate();
       clientRef.current = null;
     };
-  }, [backend]);
+  }, [backend, decodeWorkers]);
 
   const send = (request: WorkerRequest) => clientRef.current?.send(request);
   return { state, send, dispatch };
 }
 
-/** `?backend=webgl|webgpu|cpu` forces a backend (tests use it). */
-export function backendFromUrl(search: string): BackendName | undefined {
-  const value = new URLSearchParams(search).get('backend');
-  return value === 'webgpu' || value === 'webgl' || value === 'cpu' ? value : undefined;
+/**
+ * `?backend=webgl|webgpu|cpu` forces a backend; `?decoders=N` sets the number
+ * of poster-decoding workers (1-16). Anything else is ignored.
+ */
+export function workerOptionsFromUrl(search: string): WorkerOptions {
+  const params = new URLSearchParams(search);
+  const value = params.get('backend');
+  const backend = value === 'webgpu' || value === 'webgl' || value === 'cpu' ? value : undefined;
+  const decoders = Number(params.get('decoders'));
+  const decodeWorkers = Number.isInteger(decoders) && decoders >= 1 && decoders <= 16 ? decoders : undefined;
+  return { backend, decodeWorkers };
 }

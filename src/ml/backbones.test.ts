@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BACKBONES, extractFeatures, getBackbone, loadBackbone, type BackboneInfo } from './backbones';
+import { BACKBONES, backboneFilesHandler, extractFeatures, getBackbone, loadBackbone, type BackboneInfo } from './backbones';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'models');
 
@@ -143,6 +143,46 @@ describe('backbone registry', () => {
     const truncated = await loadBackbone(TINY, tf.io.fromMemory({ ...artifacts, weightData: full.slice(0, 8) }));
     expect(truncated.ok).toBe(false);
     if (!truncated.ok) expect(truncated.error).toMatch(/weights files hold 8 bytes but model.json describes 256/);
+  });
+
+  it('loads a backbone from picked files, and names what a picked folder lacks', async () => {
+    const source = tinyBackbone(8, 16, true);
+    const artifacts = await artifactsOf(source);
+    source.dispose();
+    const modelJson = JSON.stringify({
+      format: 'layers-model',
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: artifacts.weightSpecs }],
+    });
+    const weights = new File([artifacts.weightData as ArrayBuffer], 'group1-shard1of1.bin');
+    const json = new File([modelJson], 'model.json');
+
+    const picked = await backboneFilesHandler([weights, json, new File(['x'], 'README.md')]);
+    expect(picked.ok && picked.description).toBe('model.json + 1 weight file');
+    if (!picked.ok) return;
+    const loaded = await loadBackbone(TINY, picked.handler);
+    expect(loaded.ok).toBe(true);
+    if (loaded.ok) loaded.model.dispose();
+
+    const noWeights = await backboneFilesHandler([json]);
+    expect(noWeights.ok || noWeights.error).toBe('model.json needs the weight file group1-shard1of1.bin, which is not among the chosen files');
+    const noJson = await backboneFilesHandler([weights]);
+    expect(noJson.ok || noJson.error).toMatch(/exactly one model JSON \(e.g. model.json\); found 0/);
+    const broken = await backboneFilesHandler([new File(['{'], 'model.json'), weights]);
+    expect(broken.ok || broken.error).toBe('model.json is not valid JSON');
+
+    // A folder with another model: the registry's shape check names the mismatch.
+    const wrong = tinyBackbone(4, 16, true);
+    const wrongArtifacts = await artifactsOf(wrong);
+    wrong.dispose();
+    const wrongJson = new File(
+      [JSON.stringify({ format: 'layers-model', modelTopology: wrongArtifacts.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: wrongArtifacts.weightSpecs }] })],
+      'model.json',
+    );
+    const wrongPick = await backboneFilesHandler([wrongJson, new File([wrongArtifacts.weightData as ArrayBuffer], 'w.bin')]);
+    if (!wrongPick.ok) throw new Error(wrongPick.error);
+    const mismatch = await loadBackbone(TINY, wrongPick.handler);
+    expect(mismatch.ok || mismatch.error).toMatch(/takes input \[null, 4, 4, 3\], expected \[null, 8, 8, 3\]/);
   });
 
   it('names the URL of a weights file the server does not have', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InputSpec } from './preprocess';
+import { pixelsToInput, type InputSpec } from './preprocess';
 import { predictProbabilities } from './trainStep';
 
 export type BackboneId = 'mobilenet_v2_035_224' | 'mobilenet_v2_100_224';
@@ -156,6 +156,46 @@ function handlerFor(source: string | tf.io.IOHandler): tf.io.IOHandler {
   return tf.io.http(source, { fetchFunc: checkedFetch as typeof fetch });
 }
 
+/**
+ * A backbone from files the user picked (a folder, or model.json and its weight
+ * files): one model JSON, and every weight file its manifest names, matched by
+ * base name. Fails with what is missing rather than loading random weights.
+ */
+export async function backboneFilesHandler(
+  files: readonly File[],
+): Promise<{ ok: true; handler: tf.io.IOHandler; description: string } | { ok: false; error: string }> {
+  const jsonFiles = files.filter((file) => file.name.toLowerCase().endsWith('.json'));
+  if (jsonFiles.length !== 1) {
+    const found = jsonFiles.map((file) => file.name).join(', ');
+    return { ok: false, error: `a backbone folder needs exactly one model JSON (e.g. model.json); found ${jsonFiles.length}${found ? ` (${found})` : ''}` };
+  }
+  const [jsonFile] = jsonFiles;
+  let modelJson: Partial<tf.io.ModelJSON>;
+  try {
+    modelJson = JSON.parse(await jsonFile.text()) as Partial<tf.io.ModelJSON>;
+  } catch {
+    return { ok: false, error: `${jsonFile.name} is not valid JSON` };
+  }
+  const manifest = Array.isArray(modelJson.weightsManifest) ? modelJson.weightsManifest : [];
+  const byName = new Map(files.map((file) => [file.name, file]));
+  const shards: File[] = [];
+  for (const path of manifest.flatMap((group) => group.paths ?? [])) {
+    const name = path.split('/').pop() ?? path;
+    const shard = byName.get(name);
+    if (!shard) return { ok: false, error: `${jsonFile.name} needs the weight file ${name}, which is not among the chosen files` };
+    shards.push(shard);
+  }
+  const handler: tf.io.IOHandler = {
+    load: async () => ({
+      format: modelJson.format,
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: manifest.flatMap((group) => group.weights ?? []),
+      weightData: shards.length > 0 ? await Promise.all(shards.map((shard) => shard.arrayBuffer())) : undefined,
+    }),
+  };
+  return { ok: true, handler, description: `${jsonFile.name} + ${shards.length} weight file${shards.length === 1 ? '' : 's'}` };
+}
+
 function describeSource(source: string | tf.io.IOHandler): string {
   return typeof source === 'string' ? `backbone at ${source}` : 'backbone from the chosen files';
 }
@@ -240,5 +280,29 @@ export function extractFeatures(
 ): Promise<Float32Array> {
   // predictProbabilities just runs model.predict on the preprocessed batch; it
   // does not care that these outputs are features rather than probabilities.
-  return predictProbabilities(backbone, pixels, count, spec);
+  return predictProbabilities(backbone, pixels, count, { ...spec, averageMirrored: false });
+}
+
+/**
+ * Features of each poster and of its mirror image: row i is
+ * [features(poster i), features(mirrored poster i)], [count * 2 * featureDim].
+ * The head trains on either view (augmentation) and predicts on both (averaged).
+ */
+export async function extractFeaturePairs(
+  backbone: tf.LayersModel,
+  pixels: Uint8Array,
+  count: number,
+  spec: InputSpec,
+): Promise<Float32Array> {
+  const pair = tf.tidy(() => {
+    const input = pixelsToInput(pixels, count, spec);
+    const plain = backbone.predict(input) as tf.Tensor2D;
+    const mirrored = backbone.predict(tf.reverse(input, 2)) as tf.Tensor2D;
+    return tf.concat([plain, mirrored], 1);
+  });
+  try {
+    return (await pair.data()) as Float32Array;
+  } finally {
+    pair.dispose();
+  }
 }

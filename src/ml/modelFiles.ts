@@ -124,9 +124,10 @@ export function parseMetadata(text: string): Checked<ModelMetadata> {
     (input.width as number) < 1 ||
     (input.height as number) > 4096 ||
     (input.width as number) > 4096 ||
-    (input.scaling !== 'unit' && input.scaling !== 'symmetric')
+    (input.scaling !== 'unit' && input.scaling !== 'symmetric') ||
+    (input.averageMirrored !== undefined && typeof input.averageMirrored !== 'boolean')
   ) {
-    return { ok: false, error: `${METADATA_JSON}: "input" must give height and width (1..4096) and scaling "unit" or "symmetric"` };
+    return { ok: false, error: `${METADATA_JSON}: "input" must give height and width (1..4096) and scaling "unit" or "symmetric" (and averageMirrored, if present, true or false)` };
   }
   if (!isRecord(value.trainConfig)) return { ok: false, error: `${METADATA_JSON}: "trainConfig" is missing` };
   return { ok: true, value: value as unknown as ModelMetadata };

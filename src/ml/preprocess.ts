@@ -11,6 +11,11 @@ export interface InputSpec {
   height: number;
   width: number;
   scaling: PixelScaling;
+  /**
+   * Test-time augmentation: predictions average the poster and its mirror
+   * image. Set for models whose head was trained on mirrored posters too.
+   */
+  averageMirrored?: boolean;
 }
 
 export const CHANNELS = 3;

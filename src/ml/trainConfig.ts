@@ -25,6 +25,12 @@ export interface TrainConfig {
   fineTuneEpochs: number;
   /** Pretrained backbones only: how the head counters the ~91% negative labels; 'auto' tries each and keeps the best validation mAP. */
   headLoss: HeadLossKind;
+  /**
+   * Pretrained backbones only: the head also learns from each poster's mirror
+   * image, and the model averages its predictions over both (test-time
+   * augmentation). Doubles the backbone's work. Absent in models saved before it existed (= false).
+   */
+  mirrorPosters: boolean;
 }
 
 export type HeadLossKind = 'auto' | 'bce' | 'weighted-bce' | 'focal';
@@ -63,4 +69,5 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   // Chosen on validation mAP over the full dataset with 'auto' (bce 0.271, weighted-bce 0.276, focal 0.276):
   // weighted-bce wins and 'auto' costs three head trainings.
   headLoss: 'weighted-bce',
+  mirrorPosters: true,
 };

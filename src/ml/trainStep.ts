@@ -62,7 +62,13 @@ export async function predictProbabilities(
   count: number,
   spec: InputSpec,
 ): Promise<Float32Array> {
-  const probs = tf.tidy(() => model.predict(pixelsToInput(pixels, count, spec)) as tf.Tensor2D);
+  const probs = tf.tidy(() => {
+    const input = pixelsToInput(pixels, count, spec);
+    const plain = model.predict(input) as tf.Tensor2D;
+    if (!spec.averageMirrored) return plain;
+    // Axis 2 of [batch, height, width, 3] is the width: a left-right mirror.
+    return plain.add(model.predict(tf.reverse(input, 2)) as tf.Tensor2D).div(2);
+  });
   try {
     return (await probs.data()) as Float32Array;
   } finally {

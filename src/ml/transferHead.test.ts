@@ -175,3 +175,25 @@ describe('transfer head', () => {
     expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 });
+
+describe('predictProbabilities with averageMirrored', () => {
+  it('averages the prediction for each poster and for its mirror image', async () => {
+    // A model that sees position: flatten + dense, so a mirrored poster scores differently.
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [2, 3, 3] }), tf.layers.dense({ units: 2, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) })],
+    });
+    const spec = { height: 2, width: 3, scaling: 'unit' as const };
+    const poster = Uint8Array.from({ length: 18 }, (_, k) => k * 14);
+    // The same poster mirrored by hand: columns 0,1,2 -> 2,1,0 in each row.
+    const mirrored = new Uint8Array(18);
+    for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) for (let c = 0; c < 3; c++) mirrored[(y * 3 + (2 - x)) * 3 + c] = poster[(y * 3 + x) * 3 + c];
+
+    const plain = await predictProbabilities(model, poster, 1, spec);
+    const flipped = await predictProbabilities(model, mirrored, 1, spec);
+    const averaged = await predictProbabilities(model, poster, 1, { ...spec, averageMirrored: true });
+    expect(Math.abs(plain[0] - flipped[0]) + Math.abs(plain[1] - flipped[1])).toBeGreaterThan(1e-3);
+    expect(averaged[0]).toBeCloseTo((plain[0] + flipped[0]) / 2, 6);
+    expect(averaged[1]).toBeCloseTo((plain[1] + flipped[1]) / 2, 6);
+    model.dispose();
+  });
+});

@@ -61,6 +61,28 @@ describe('embedAll', () => {
     expect(Array.from(run2.features)).toEqual(expectedFeatures(list));
   });
 
+  it('announces each next batch of misses before computing the current one, so it can be decoded meanwhile', async () => {
+    const list = files(6);
+    const store = new MemoryEmbeddingStore();
+    await store.put(embeddingKey('b', list[2]), Float32Array.from([1002, 1003, 1004]));
+    const events: string[] = [];
+    const compute = fakeCompute(list);
+    await embedAll({
+      files: list,
+      store,
+      backboneId: 'b',
+      featureDim: DIM,
+      batchSize: 2,
+      willCompute: (indices) => events.push(`next ${indices.join(',')}`),
+      computeBatch: (indices) => {
+        events.push(`compute ${indices.join(',')}`);
+        return compute.computeBatch(indices);
+      },
+    });
+    // Misses are 0,1,3,4,5 (2 is cached): the last batch has no successor to announce.
+    expect(events).toEqual(['next 3,4', 'compute 0,1', 'next 5', 'compute 3,4', 'compute 5']);
+  });
+
   it('recomputes a file whose size or modification time changed, or another backbone', async () => {
     const list = files(4);
     const store = new MemoryEmbeddingStore();

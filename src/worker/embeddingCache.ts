@@ -146,6 +146,11 @@ export interface EmbedAllOptions {
   onProgress?: (done: number, total: number) => void;
   /** Checked between batches; when true, embedAll returns early with stopped: true. */
   shouldStop?: () => boolean;
+  /**
+   * Told the next batch's indices just before the current batch is computed,
+   * so their posters can be decoded while the backbone runs.
+   */
+  willCompute?: (indices: number[]) => void;
 }
 
 export interface EmbedAllResult {
@@ -177,6 +182,7 @@ export async function embedAll({
   batchSize,
   onProgress,
   shouldStop,
+  willCompute,
 }: EmbedAllOptions): Promise<EmbedAllResult> {
   const total = files.length;
   const features = new Float32Array(total * featureDim);
@@ -202,14 +208,18 @@ export async function embedAll({
   for (let start = 0; start < misses.length; start += batchSize) {
     if (shouldStop?.()) return { features, hits, misses: misses.length, stopped: true, cacheError };
     const indices = misses.slice(start, start + batchSize);
+    const next = misses.slice(start + batchSize, start + 2 * batchSize);
+    if (next.length > 0) willCompute?.(next);
     const computed = await computeBatch(indices);
     if (computed.length !== indices.length * featureDim) {
       throw new Error(`computeBatch returned ${computed.length} values for ${indices.length} posters x ${featureDim} features`);
     }
-    const entries = indices.map((index, i): [string, Float32Array] => {
+    const entries: Array<[string, Float32Array]> = [];
+    indices.forEach((index, i) => {
       const row = computed.subarray(i * featureDim, (i + 1) * featureDim);
       features.set(row, index * featureDim);
-      return [keys[index], row];
+      // NaN marks a poster that could not be decoded: computed again next time, never cached.
+      if (!Number.isNaN(row[0])) entries.push([keys[index], row]);
     });
     if (cacheError === undefined) {
       try {

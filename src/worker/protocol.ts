@@ -6,6 +6,7 @@
 import type { DatasetReport } from '../data/datasetReport';
 import type { InputIssue } from '../data/types';
 import type { MultiLabelMetrics } from '../metrics';
+import type { BackboneId } from '../ml/backbones';
 import type { BackendName } from '../ml/backend';
 import type { ModelMetadata } from '../ml/modelFiles';
 import type { ModelSummary } from '../ml/modelSummary';
@@ -25,7 +26,8 @@ export interface GenreScore {
 }
 
 export type WorkerRequest =
-  | { type: 'init'; backend?: BackendName }
+  /** decodeWorkers: size of the poster-decoding pool; default from the core count. */
+  | { type: 'init'; backend?: BackendName; decodeWorkers?: number }
   | { type: 'loadDataset'; posters: File[]; csv: File }
   | { type: 'describeModel'; config: TrainConfig }
   | { type: 'train'; config: TrainConfig }
@@ -38,9 +40,17 @@ export type WorkerRequest =
   | { type: 'predictFolder'; files: File[]; csv?: File }
   | { type: 'exportModel' }
   /** model.json, weights.bin and metadata.json as picked by the user. */
-  | { type: 'importModel'; files: File[] };
+  | { type: 'importModel'; files: File[] }
+  /** Backbone weights from a folder the user picked (model.json + weight files), checked against `backbone`; [] forgets them. */
+  | { type: 'chooseBackboneFiles'; backbone: BackboneId; files: File[] };
 
 /** What the app knows about the model in memory (trained here or imported). */
+export interface BackboneFilesInfo {
+  /** e.g. "model.json + 1 weight file" */
+  description: string;
+  parameters: number;
+}
+
 export interface ModelInfo {
   metadata: ModelMetadata;
   source: 'trained' | 'imported' | 'checkpoint';
@@ -127,4 +137,6 @@ export type WorkerEvent =
   | { type: 'batchPredicted'; result: BatchPredictions }
   | { type: 'modelExported'; files: ExportedFile[] }
   | { type: 'prediction'; requestId: number; file: string; top: GenreScore[]; scores: GenreScore[] }
+  /** The backbone folder that training will use instead of a URL; null: none (the URL or the served copy). */
+  | { type: 'backboneFiles'; source: BackboneFilesInfo | null }
   | { type: 'error'; message: string; request?: WorkerRequest['type'] };

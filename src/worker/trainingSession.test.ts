@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSpec } from '../ml/preprocess';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
@@ -32,10 +34,10 @@ function posterFiles(): File[] {
   ];
 }
 
-function harness() {
+function harness(embeddings = new MemoryEmbeddingStore()) {
   const events: WorkerEvent[] = [];
   const checkpoints = new MemoryCheckpointStore();
-  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings: new MemoryEmbeddingStore() });
+  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings });
   const ofType = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
   return { session, events, checkpoints, ofType };
@@ -94,6 +96,63 @@ describe('TrainingSession (the worker without a Worker)', () => {
     expect(batch.skipped.map((issue) => issue.file)).toEqual(['p5.jpg']);
     expect(batch.evaluation?.posters).toBe(4);
   });
+
+  const backboneDir = join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'mobilenet_v2_035_224');
+  it.skipIf(!existsSync(backboneDir))('checks a picked backbone folder at once, uses it, and forgets it on request', async () => {
+    const { session, ofType } = harness();
+    const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
+    await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder.filter((file) => file.name.endsWith('.json')) });
+    expect(ofType('error').map((event) => event.message)).toEqual([
+      'backbone folder not used: model.json needs the weight file weights.bin, which is not among the chosen files',
+    ]);
+    expect(ofType('backboneFiles')).toEqual([]);
+
+    await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
+    expect(ofType('backboneFiles').at(-1)?.source).toEqual({ description: 'model.json + 1 weight file', parameters: 410_208 });
+    await session.handle({ type: 'describeModel', config: { ...CONFIG, modelKind: 'mobilenet-frozen', backboneUrl: 'http://127.0.0.1:9/nowhere/model.json' } });
+    // The folder wins over the (unreachable) URL.
+    expect(ofType('modelSummary')).toHaveLength(1);
+
+    await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: [] });
+    expect(ofType('backboneFiles').at(-1)?.source).toBeNull();
+    expect(ofType('error')).toHaveLength(1);
+  });
+
+  it.skipIf(!existsSync(backboneDir))(
+    'trains a frozen-backbone head on plain and mirrored posters, never caches an unreadable one, and predicts with the mirror average',
+    async () => {
+      const embeddings = new MemoryEmbeddingStore();
+      const { session, ofType } = harness(embeddings);
+      await session.handle({ type: 'init', backend: 'cpu' });
+      const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
+      await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
+      await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+      const config: TrainConfig = { ...CONFIG, modelKind: 'mobilenet-frozen', epochs: 2, mirrorPosters: true };
+
+      await session.handle({ type: 'train', config });
+      expect(ofType('error')).toEqual([]);
+      expect(ofType('done')[0]).toMatchObject({ reason: 'completed' });
+      expect(ofType('posterSkipped').map((event) => event.issue.file)).toEqual(['p5.jpg']);
+      // Four readable posters cached (key per backbone and view set); the corrupt one is not.
+      expect(embeddings.size).toBe(4);
+      const metadata = ofType('modelChanged').at(-1)?.model?.metadata;
+      expect(metadata?.input).toEqual({ height: 224, width: 224, scaling: 'symmetric', averageMirrored: true });
+      expect(ofType('epochEnd').at(-1)?.metrics.validation?.numSamples).toBeGreaterThan(0);
+
+      await session.handle({ type: 'predict', requestId: 1, file: new File(['bb'], 'p2.jpg') });
+      const scores = ofType('prediction')[0].scores.map((score) => score.probability);
+      expect(scores).toHaveLength(3);
+      for (const p of scores) {
+        expect(p).toBeGreaterThan(0);
+        expect(p).toBeLessThan(1);
+      }
+
+      await session.handle({ type: 'train', config });
+      expect(ofType('error')).toEqual([]);
+      const logs = ofType('log').map((event) => event.message);
+      expect(logs.filter((line) => line.startsWith('embeddings:')).at(-1)).toMatch(/^embeddings: 4 from the cache, 1 computed/);
+    },
+  );
 
   it('refuses model files that do not belong together, naming the problem', async () => {
     const { session, ofType } = harness();

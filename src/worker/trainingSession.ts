@@ -20,7 +20,7 @@ import { summarizeModel } from '../ml/modelSummary';
 import type { InputSpec } from '../ml/preprocess';
 import { predictProbabilities } from '../ml/trainStep';
 import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
-import { getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
+import { backboneFilesHandler, getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
 import { buildHead, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { unfreezeTopLayers } from '../ml/fineTune';
 import { chooseFeatureBackend, type FeatureBackendName } from '../ml/featureBackend';
@@ -41,6 +41,8 @@ export interface SessionDeps {
   embeddings: EmbeddingStore;
   /** Extra backends the frozen transfer stages may run on (the worker registers WASM). */
   featureBackends?: readonly FeatureBackendName[];
+  /** How a feature backend runs, for the log (e.g. WASM's thread count). */
+  describeFeatureBackend?: (backend: FeatureBackendName) => string;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -79,6 +81,8 @@ function describeError(error: unknown): string {
  */
 export class TrainingSession {
   private dataset?: LoadedDataset;
+  /** Backbone weights the user picked as a folder; used instead of any URL while set. */
+  private backboneFiles?: File[];
   private current?: CurrentModel;
   private backend: BackendName = 'cpu';
   private training = false;
@@ -116,6 +120,8 @@ export class TrainingSession {
           return await this.exportModel();
         case 'importModel':
           return await this.importModel(request.files);
+        case 'chooseBackboneFiles':
+          return await this.chooseBackboneFiles(request.backbone, request.files);
         default: {
           const unknown: never = request;
           throw new Error(`unknown request ${JSON.stringify(unknown)}`);
@@ -201,10 +207,35 @@ export class TrainingSession {
     return this.dataset;
   }
 
+  /**
+   * Checks the picked files now (so a wrong folder is reported at once, not
+   * when Train is pressed) and keeps them for training; [] forgets them.
+   */
+  private async chooseBackboneFiles(backbone: BackboneId, files: File[]): Promise<void> {
+    if (files.length === 0) {
+      this.backboneFiles = undefined;
+      this.deps.emit({ type: 'backboneFiles', source: null });
+      return;
+    }
+    const picked = await backboneFilesHandler(files);
+    if (!picked.ok) throw new Error(`backbone folder not used: ${picked.error}`);
+    const loaded = await loadBackbone(getBackbone(backbone), picked.handler);
+    if (!loaded.ok) throw new Error(`backbone folder not used: ${loaded.error}`);
+    const parameters = loaded.model.countParams();
+    loaded.model.dispose();
+    this.backboneFiles = files;
+    this.deps.emit({ type: 'backboneFiles', source: { description: picked.description, parameters } });
+  }
+
   /** A fresh copy per run: the classifier built on it owns (and disposes) it. */
   private async loadBackboneFor(config: TrainConfig): Promise<tf.LayersModel> {
     const info = getBackbone(config.backbone as BackboneId);
-    const sources = config.backboneUrl ? [config.backboneUrl] : [info.localPath, info.defaultUrl].filter((u, k, all) => all.indexOf(u) === k);
+    const picked = this.backboneFiles ? await backboneFilesHandler(this.backboneFiles) : undefined;
+    const sources: Array<string | tf.io.IOHandler> = picked?.ok
+      ? [picked.handler]
+      : config.backboneUrl
+        ? [config.backboneUrl]
+        : [info.localPath, info.defaultUrl].filter((u, k, all) => all.indexOf(u) === k);
     const errors: string[] = [];
     for (const source of sources) {
       const loaded = await loadBackbone(info, source);
@@ -236,7 +267,8 @@ export class TrainingSession {
       if (this.deps.featureBackends?.length) {
         const choice = await chooseFeatureBackend(backbone, info.input, this.backend, this.deps.featureBackends, this.now);
         const rates = Object.entries(choice.measured).map(([name, rate]) => `${name} ${rate.toFixed(1)}`).join(', ');
-        this.deps.emit({ type: 'log', message: `backbone speed (posters/s): ${rates}; embedding and head training run on ${choice.name}` });
+        const how = this.deps.describeFeatureBackend?.(choice.name);
+        this.deps.emit({ type: 'log', message: `backbone speed (posters/s): ${rates}; embedding and head training run on ${choice.name}${how ? ` (${how})` : ''}` });
       }
       await runTransferTraining({
         config,

@@ -1,13 +1,15 @@
 /// <reference lib="webworker" />
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName } from '../ml/backend';
 import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
-import { decodePoster } from './decodePoster';
+import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
+import { decodePoster, PosterDecodeError } from './decodePoster';
 import { IndexedDbEmbeddingStore, MemoryEmbeddingStore } from './embeddingCache';
+import type { DecodeFn } from './posterBatches';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
 
@@ -31,17 +33,56 @@ async function describeAdapter(backend: BackendName): Promise<string> {
   return backend === 'webgl' ? 'WebGL 2 in an OffscreenCanvas' : 'JavaScript on the CPU';
 }
 
+/**
+ * Posters are decoded in a pool of workers, off this thread, so decoding the
+ * next batch overlaps the backend's work on this one. Created on 'init' (the
+ * page may set its size); if the pool itself breaks (no nested workers, say),
+ * decoding falls back to this thread rather than failing the run.
+ */
+let pool: DecodePool | undefined;
+let poolNote = 'posters decoded on the training thread';
+
+function startDecodePool(size: number): void {
+  try {
+    pool = new DecodePool(size);
+    poolNote = `posters decoded by ${size} worker${size === 1 ? '' : 's'}`;
+  } catch (error) {
+    poolNote = `posters decoded on the training thread (no decode workers: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+const decode: DecodeFn = async (file, spec) => {
+  if (!pool) return decodePoster(file, spec);
+  try {
+    return await pool.decode(file, spec);
+  } catch (error) {
+    if (error instanceof PosterDecodeError) throw error;
+    pool?.dispose();
+    pool = undefined;
+    poolNote = `posters decoded on the training thread (the decode workers failed: ${error instanceof Error ? error.message : String(error)})`;
+    self.postMessage({ type: 'log', message: poolNote } satisfies WorkerEvent);
+    return decodePoster(file, spec);
+  }
+};
+
 const session = new TrainingSession({
   emit: (event: WorkerEvent) => self.postMessage(event),
-  decode: (file, spec) => decodePoster(file, spec),
-  describeAdapter,
+  decode,
+  describeAdapter: async (backend) => `${await describeAdapter(backend)}; ${poolNote}`,
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
   // WASM cannot train conv layers, but runs backbone inference and the dense head fast on CPUs.
   featureBackends: ['wasm'],
+  describeFeatureBackend: (backend) => {
+    if (backend !== 'wasm') return '';
+    const threads = getThreadsCount();
+    // Threads need SharedArrayBuffer, which needs the COOP/COEP headers (vite.config.ts, public/sw.js).
+    return self.crossOriginIsolated ? `${threads} thread${threads === 1 ? '' : 's'}` : `1 thread: the page is not cross-origin isolated`;
+  },
   embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });
 
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {
+  if (message.data.type === 'init' && !pool) startDecodePool(message.data.decodeWorkers ?? defaultDecodeWorkerCount(navigator.hardwareConcurrency));
   void session.handle(message.data);
 };

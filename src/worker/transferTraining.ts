@@ -4,7 +4,7 @@ import { createRng, shuffleInPlace } from '../lib/random';
 import { APP_VERSION } from '../lib/version';
 import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../metrics';
 import type { MultiLabelMetrics } from '../metrics';
-import { extractFeatures, type BackboneInfo } from '../ml/backbones';
+import { extractFeaturePairs, extractFeatures, type BackboneInfo } from '../ml/backbones';
 import { fineTuneStep, unfreezeTopLayers } from '../ml/fineTune';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
@@ -76,6 +76,15 @@ function lossOptionsFor(kind: Exclude<HeadLossKind, 'auto'>, trainLabels: Uint8A
   }
 }
 
+/** Head probabilities averaged over the views (plain, mirrored) of each poster: the same average the model's predictions take. */
+async function predictViews(head: tf.LayersModel, views: Float32Array[], count: number): Promise<Float32Array> {
+  const perView = await Promise.all(views.map((features) => predictHead(head, features, count, 256)));
+  if (perView.length === 1) return perView[0];
+  const mean = new Float32Array(perView[0].length);
+  for (const probs of perView) probs.forEach((p, k) => (mean[k] += p / perView.length));
+  return mean;
+}
+
 function gather<T extends Float32Array | Uint8Array>(source: T, rows: readonly number[], width: number, out: T): T {
   rows.forEach((row, i) => out.set(source.subarray(row * width, (row + 1) * width), i * width));
   return out;
@@ -90,45 +99,53 @@ function gather<T extends Float32Array | Uint8Array>(source: T, rows: readonly n
 export async function runTransferTraining(run: TransferRun): Promise<void> {
   const { config, dataset, emit, stop, now, backboneInfo } = run;
   const g = dataset.genres.length;
-  const spec = backboneInfo.input;
+  // The model predicts with this spec: the backbone's input, plus mirror averaging when the head learns both views.
+  const spec: InputSpec = { ...backboneInfo.input, averageMirrored: config.mirrorPosters };
   const featureDim = backboneInfo.featureDim;
+  const views = config.mirrorPosters ? 2 : 1;
   const store = new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
-  const unreadable = new Set<number>();
 
   // Same split as the pixel loop computes (same function, items and seed); unreadable posters drop out below.
   const split = splitTrainValidation(dataset.items.map((item) => item.labels), config.valFraction, config.seed);
   const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
   emit({ type: 'trainingStarted', config, trainPosters: split.train.length, validationPosters: split.validation.length, batchesPerEpoch });
 
-  // Stage 1: embeddings. Decoding and the backbone run one after the other per batch, so their times add up.
+  // Stage 1: embeddings. The next batch decodes (in the decode workers) while the backbone runs this one;
+  // decodeMs is the time the backbone waited for pixels, not the decoders' own time.
   const embedStart = now();
   let decodeMs = 0;
   let inferMs = 0;
+  const decoding = new Map<number, Promise<Uint8Array | null>>();
+  const pixelsOf = (index: number) => {
+    const pending = decoding.get(index) ?? store.pixels(index, dataset.items[index]);
+    decoding.delete(index);
+    return pending;
+  };
   emit({ type: 'log', message: `embedding ${dataset.items.length} posters with ${backboneInfo.id}…` });
   const embedded = await embedAll({
     files: dataset.items.map((item) => ({ name: item.name, size: item.file.size, lastModified: (item.file as File).lastModified ?? 0 })),
     store: run.embeddings,
-    backboneId: backboneInfo.id,
-    featureDim,
+    backboneId: views === 2 ? `${backboneInfo.id}+mirror` : backboneInfo.id,
+    featureDim: featureDim * views,
     batchSize: EMBED_BATCH,
     shouldStop: () => stop.requested,
+    willCompute: (indices) => indices.forEach((index) => decoding.set(index, store.pixels(index, dataset.items[index]))),
     onProgress: (done, total) => {
       const seconds = (now() - embedStart) / 1000;
       emit({ type: 'stageProgress', stage: 'embedding', done, total, imagesPerSecond: done / Math.max(seconds, 1e-6) });
     },
     computeBatch: async (indices) => {
       const decodeStart = now();
-      const decoded = await Promise.all(indices.map((index) => store.pixels(index, dataset.items[index])));
+      const decoded = await Promise.all(indices.map(pixelsOf));
       decodeMs += now() - decodeStart;
       const perPoster = spec.height * spec.width * 3;
       const pixels = new Uint8Array(indices.length * perPoster);
-      decoded.forEach((poster, k) => {
-        if (poster) pixels.set(poster, k * perPoster);
-        else unreadable.add(indices[k]);
-      });
+      decoded.forEach((poster, k) => poster && pixels.set(poster, k * perPoster));
       const inferStart = now();
-      const features = await extractFeatures(run.backbone, pixels, indices.length, spec);
+      const features = await (views === 2 ? extractFeaturePairs : extractFeatures)(run.backbone, pixels, indices.length, spec);
       inferMs += now() - inferStart;
+      // An unreadable poster gets a NaN row: embedAll does not cache it, and it drops out below.
+      decoded.forEach((poster, k) => poster || features.fill(NaN, k * featureDim * views, (k + 1) * featureDim * views));
       return features;
     },
   });
@@ -141,16 +158,30 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
     type: 'log',
     message:
       `embeddings: ${embedded.hits} from the cache, ${embedded.misses} computed in ${embedSeconds.toFixed(1)} s ` +
-      `(decode ${(decodeMs / 1000).toFixed(1)} s, backbone ${(inferMs / 1000).toFixed(1)} s)` +
+      `(backbone ${(inferMs / 1000).toFixed(1)} s, waiting for decoded posters ${(decodeMs / 1000).toFixed(1)} s)` +
       (embedded.cacheError ? ` (${embedded.cacheError})` : ''),
   });
 
-  const train = split.train.filter((index) => !unreadable.has(index));
-  const validation = split.validation.filter((index) => !unreadable.has(index));
-  const allLabels = new Uint8Array(dataset.items.length * g);
+  const n = dataset.items.length;
+  const readable = (index: number) => !Number.isNaN(embedded.features[index * featureDim * views]);
+  const train = split.train.filter(readable);
+  const validation = split.validation.filter(readable);
+  const allLabels = new Uint8Array(n * g);
   dataset.items.forEach((item, index) => allLabels.set(item.labels, index * g));
   const trainLabels = gather(allLabels, train, g, new Uint8Array(train.length * g));
-  const valFeatures = gather(embedded.features, validation, featureDim, new Float32Array(validation.length * featureDim));
+  // Rows v * n + i hold view v (0 plain, 1 mirrored) of poster i; each epoch trains on one random view per poster.
+  const viewRows = new Float32Array(views * n * featureDim);
+  for (let i = 0; i < n; i++) {
+    for (let v = 0; v < views; v++) {
+      const from = (i * views + v) * featureDim;
+      viewRows.set(embedded.features.subarray(from, from + featureDim), (v * n + i) * featureDim);
+    }
+  }
+  const viewLabels = new Uint8Array(views * n * g);
+  for (let v = 0; v < views; v++) viewLabels.set(allLabels, v * n * g);
+  const valViews = Array.from({ length: views }, (_, v) =>
+    gather(viewRows, validation.map((index) => v * n + index), featureDim, new Float32Array(validation.length * featureDim)),
+  );
   const valLabels = gather(allLabels, validation, g, new Uint8Array(validation.length * g));
   const baselineProbs = constantPriorBaseline(trainLabels, train.length, g, validation.length);
   const baseline = validation.length > 0 ? evaluateMultiLabel(baselineProbs, valLabels, g) : undefined;
@@ -169,14 +200,15 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
     try {
       for (let epoch = 1; epoch <= config.epochs && !stop.requested; epoch++) {
         const epochStart = now();
-        const order = shuffleInPlace([...train], createRng(config.seed * 1009 + epoch));
-        const result = await trainHeadEpoch(head, optimizer, embedded.features, allLabels, order, config.batchSize, lossOptions);
+        const rng = createRng(config.seed * 1009 + epoch);
+        const order = shuffleInPlace([...train], rng).map((index) => (views === 2 && rng() < 0.5 ? n + index : index));
+        const result = await trainHeadEpoch(head, optimizer, viewRows, viewLabels, order, config.batchSize, lossOptions);
         const metrics: EpochMetrics = {
           epoch,
           train: { loss: result.loss, labelAccuracy: result.correctLabels / Math.max(1, train.length * g), images: train.length, seconds: (now() - epochStart) / 1000 },
         };
         if (validation.length > 0) {
-          const probs = await predictHead(head, valFeatures, validation.length, 256);
+          const probs = await predictViews(head, valViews, validation.length);
           const thresholds = tuneThresholds(probs, valLabels, g);
           metrics.validation = evaluateMultiLabel(probs, valLabels, g, thresholds);
           metrics.baseline = baseline;
@@ -289,7 +321,7 @@ export function transferMetadata(
     backbone: backboneInfo.id,
     genres: dataset.genres,
     thresholds,
-    input: backboneInfo.input,
+    input: { ...backboneInfo.input, averageMirrored: config.mirrorPosters },
     trainConfig: config,
     epochsCompleted,
     validation: validation ? { mapMacro: validation.mapMacro, aucMacro: validation.aucMacro, f1MacroTuned: validation.f1MacroTuned } : null,

@@ -1,11 +1,15 @@
+import { useEffect, useRef } from 'react';
 import { BACKBONES } from '../../ml/backbones';
 import { TRANSFER_DEFAULTS, usesBackbone, type HeadLossKind, type ModelKind } from '../../ml/trainConfig';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../worker/protocol';
+import { DEFAULT_TRAIN_CONFIG, type BackboneFilesInfo, type TrainConfig } from '../../worker/protocol';
 
 interface TrainConfigFormProps {
   config: TrainConfig;
   onChange: (config: TrainConfig) => void;
   disabled: boolean;
+  /** The backbone folder in use instead of the URL, if any. */
+  backboneFiles: BackboneFilesInfo | null;
+  onBackboneFiles: (files: File[]) => void;
 }
 
 type NumericKey = { [K in keyof TrainConfig]: TrainConfig[K] extends number ? K : never }[keyof TrainConfig];
@@ -58,7 +62,7 @@ function switchKind(config: TrainConfig, modelKind: ModelKind): TrainConfig {
   return { ...config, modelKind, epochs: defaults.epochs, batchSize: defaults.batchSize, learningRate: defaults.learningRate, height: defaults.height, width: defaults.width };
 }
 
-export function TrainConfigForm({ config, onChange, disabled }: TrainConfigFormProps) {
+export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onBackboneFiles }: TrainConfigFormProps) {
   const fields = FIELDS.filter((field) => !field.kinds || field.kinds.includes(config.modelKind));
   return (
     // Remounted on a change of model kind so the fields show that kind's defaults.
@@ -100,10 +104,16 @@ export function TrainConfigForm({ config, onChange, disabled }: TrainConfigFormP
             Backbone URL (empty: the copy this app serves)
             <input
               type="url"
+              disabled={backboneFiles !== null}
               defaultValue={config.backboneUrl}
               placeholder={BACKBONES.find((b) => b.id === config.backbone)?.localPath}
               onBlur={(event) => onChange({ ...config, backboneUrl: event.target.value.trim() })}
             />
+          </label>
+          <BackboneFolderPicker backboneFiles={backboneFiles} onBackboneFiles={onBackboneFiles} />
+          <label className="wide checkbox">
+            <input type="checkbox" checked={config.mirrorPosters} onChange={(event) => onChange({ ...config, mirrorPosters: event.target.checked })} />
+            Mirror posters (the head also learns each poster&apos;s mirror image and predictions average both; twice the backbone work)
           </label>
         </>
       )}
@@ -131,5 +141,30 @@ export function TrainConfigForm({ config, onChange, disabled }: TrainConfigFormP
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** Or the backbone from a folder on this machine (model.json + weight files), e.g. for offline use. */
+function BackboneFolderPicker({ backboneFiles, onBackboneFiles }: Pick<TrainConfigFormProps, 'backboneFiles' | 'onBackboneFiles'>) {
+  const folderInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // React has no typed prop for it; it makes the input pick a whole folder.
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
+  return (
+    <div className="wide backbone-folder">
+      <label>
+        Backbone folder (model.json + weight files)
+        <input ref={folderInput} type="file" multiple onChange={(event) => onBackboneFiles(Array.from(event.target.files ?? []))} />
+      </label>
+      {backboneFiles && (
+        <p role="status" aria-label="Backbone source">
+          Using {backboneFiles.description} ({backboneFiles.parameters.toLocaleString('en-US')} parameters) from the chosen folder instead of the URL.{' '}
+          <button type="button" onClick={() => onBackboneFiles([])}>
+            Use the URL
+          </button>
+        </p>
+      )}
+    </div>
   );
 }

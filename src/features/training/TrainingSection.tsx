@@ -12,13 +12,15 @@ interface TrainingSectionProps {
   onConfig: (config: TrainConfig) => void;
   onTrain: () => void;
   onStop: () => void;
+  /** Backbone weights picked as a folder; [] forgets them. */
+  onBackboneFiles: (files: File[]) => void;
 }
 
-export function TrainingSection({ state, config, onConfig, onTrain, onStop }: TrainingSectionProps) {
+export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBackboneFiles }: TrainingSectionProps) {
   const running = state.status === 'running' || state.status === 'stopping';
   return (
     <>
-      <TrainConfigForm config={config} onChange={onConfig} disabled={running} />
+      <TrainConfigForm config={config} onChange={onConfig} disabled={running} backboneFiles={state.backboneFiles} onBackboneFiles={onBackboneFiles} />
       <div className="buttons">
         <button type="button" disabled={running || !state.dataset || state.dataset.examples === 0} onClick={onTrain}>
           Train
