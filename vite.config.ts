@@ -40,20 +40,8 @@ const modelsPlugin: Plugin = {
   },
 };
 
-/**
- * Cross-origin isolation: it lets the WASM backend use SharedArrayBuffer and
- * run on every core (about 2x faster backbone features on this 2-core machine).
- * public/sw.js adds the same headers for hosts that cannot set them.
- */
-const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
 export default defineConfig({
   plugins: [react(), modelsPlugin],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { AppPage } from './appPage';
 import { expect, makePosterSubset, setNumber, test } from './fixtures';
 
+const MODELS_DIR = join(import.meta.dirname, '..', '..', 'shared', 'models');
+
 const subset = makePosterSubset(32, 'transfer');
 
 test('pretrained MobileNetV2 from ../shared/models: embed, train a head, classify a poster', async ({ page, pageErrors }) => {
@@ -23,6 +25,9 @@ test('pretrained MobileNetV2 from ../shared/models: embed, train a head, classif
   const top = await app.classify(join(subset.dir, `${subset.ids[1]}.jpg`));
   for (const { genre } of top) expect(subset.genres).toContain(genre);
 
+  // The same backbone picked as a folder: checked at once, then used instead of the URL.
+  await page.getByLabel('Backbone folder (model.json + weight files)').setInputFiles(join(MODELS_DIR, 'mobilenet_v2_035_224'));
+  await expect(page.getByRole('status', { name: 'Backbone source' })).toContainText('Using model.json + 1 weight file (410,208 parameters)');
   // A second run hits the embedding cache: nothing is computed again.
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.getByTestId('training-status')).toHaveText('completed', { timeout: 4 * 60_000 });

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run bench [-- flags]`: builds the benchmark page (bench.html) into
- * .bench/dist, serves it, and runs it in headless Chromium once for decoding
- * and once per tf.js backend, each in a fresh browser. Prints ONE JSON object
- * on stdout; progress goes to stderr. `--help` lists the flags.
+ * .bench/dist, serves it (and the pretrained backbones at /models/), and runs
+ * it in headless Chromium once for decoding and once per tf.js backend, each
+ * in a fresh browser. Prints ONE JSON object on stdout; progress goes to
+ * stderr. `--help` lists the flags.
  *
  * The page and its worker (src/bench/) run the app's own modules; this script
  * only copies posters, drives the page and measures the worker's JS heap over
@@ -18,12 +19,18 @@ import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, '.bench', 'dist');
-const BACKENDS = ['webgpu', 'webgl', 'cpu'];
+/** wasm runs only the pretrained path: the app uses it for the frozen-backbone stages alone. */
+const BACKENDS = ['webgpu', 'webgl', 'cpu', 'wasm'];
+/** As vite.config.ts: the app's dev and preview servers serve this folder at /models/. */
+const MODELS_DIR = process.env.POSTER_MODELS_DIR ?? join(ROOT, '..', 'shared', 'models');
+/** The page's default backbone (src/bench/benchConfig.ts); src/ml/backbones.ts serves it at /models/<id>/model.json. */
+const PRETRAINED_BACKBONE = 'mobilenet_v2_035_224';
 
 const HELP = `npm run bench -- [flags]
   --data DIR          posters: DIR/images/*.jpg + DIR/labels.csv, or DIR/*.jpg + one *.csv
                       (default ../shared/posters)
-  --backends LIST     comma-separated subset of webgpu,webgl,cpu (default: all three)
+  --backends LIST     comma-separated subset of webgpu,webgl,cpu,wasm (default: all four;
+                      wasm measures only the pretrained path)
   --quick             a smoke run: fewest steps and posters, numbers only indicative
   --posters N         posters copied for the run (default 96; --quick 24)
   --pool-sizes LIST   decoder counts to compare, 0 = no pool (default 0,1,max(2,cores))
@@ -31,6 +38,10 @@ const HELP = `npm run bench -- [flags]
   --large-batch N --large-warmup N --large-steps N     tutorial size 400x300 (default 2, 1, 1)
   --small-size HxW --small-batch N --small-warmup N --small-steps N   (default 128x96, 8, 1, 2)
   --epochs N          memory check: epochs at the small size (default 3)
+  --embed-batches N   pretrained path: timed backbone batches of 32 posters (default 2; --quick 1)
+  --head-epochs N     pretrained path: timed head epochs of 2000 feature rows (default 2; --quick 1)
+  --models DIR        served at /models/ (default $POSTER_MODELS_DIR or ../shared/models)
+  --no-pretrained     skip the pretrained path (and the wasm run)
   --config JSON       raw overrides of the page config's top-level keys (src/bench/benchConfig.ts)
   --no-decode         skip the decode measurement
   --no-build          reuse .bench/dist
@@ -57,6 +68,10 @@ const { values: flags } = parseArgs({
     'small-warmup': { type: 'string' },
     'small-steps': { type: 'string' },
     epochs: { type: 'string' },
+    'embed-batches': { type: 'string' },
+    'head-epochs': { type: 'string' },
+    models: { type: 'string', default: MODELS_DIR },
+    'no-pretrained': { type: 'boolean', default: false },
     config: { type: 'string' },
     'no-decode': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
@@ -95,8 +110,10 @@ function size(name, fallback) {
 
 /**
  * The page config (see src/bench/benchConfig.ts, whose defaults are these
- * numbers without --quick). The default run takes about 14 minutes on two
- * cores with SwiftShader; most of it is WebGPU's and the CPU backend's 400x300 steps.
+ * numbers without --quick). The default run took about 14 minutes on two
+ * cores with SwiftShader before the pretrained path, which adds about 10
+ * (estimated); most of it is WebGPU's and the CPU backend's 400x300 steps and
+ * WebGPU's MobileNet batches.
  */
 function pageConfig() {
   const quick = flags.quick;
@@ -119,6 +136,10 @@ function pageConfig() {
     ],
     prediction: { size: { height: 400, width: 300 }, warmRuns: quick ? 1 : 2 },
     memory: { size: small, posters: quick ? 8 : 16, batchSize: count('small-batch', quick ? 4 : 8), epochs: count('epochs', 3) },
+    // The other fields (batch 32 and 64, 2000 rows, one warm-up each) are the page's defaults.
+    pretrained: flags['no-pretrained']
+      ? null
+      : { embedTimedBatches: count('embed-batches', quick ? 1 : 2), headTimedEpochs: count('head-epochs', quick ? 1 : 2) },
   };
   if (flags['decode-workers'] !== undefined) config.decodeWorkers = count('decode-workers');
   return { ...config, ...(flags.config ? JSON.parse(flags.config) : {}) };
@@ -187,14 +208,20 @@ const CONTENT_TYPES = {
   '.json': 'application/json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
+  '.bin': 'application/octet-stream',
 };
 
-/** A static server for .bench/dist on a free port of 127.0.0.1. */
-function serve(dir) {
+/**
+ * A static server on a free port of 127.0.0.1: `dir` (.bench/dist) at /, and
+ * `modelsDir` at /models/ as the app's own servers do (vite.config.ts).
+ */
+function serve(dir, modelsDir) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(dir, path === '/' ? 'bench.html' : path));
-    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const [root, rest] = path.startsWith('/models/') ? [modelsDir, path.slice('/models/'.length)] : [dir, path === '/' ? 'bench.html' : path];
+    const file = normalize(join(root, rest));
+    // IMPORTANT: never serve anything outside the two folders.
+    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
     }
@@ -283,11 +310,20 @@ async function main() {
     ...flags['chromium-arg'],
   ];
   const config = pageConfig();
+  const modelsDir = resolve(flags.models);
+  const modelJson = join(modelsDir, config.pretrained?.backbone ?? PRETRAINED_BACKBONE, 'model.json');
+  // The page reports a missing model itself (pretrainedBackbone.available false); this only names the folder.
+  const modelsMissing = existsSync(modelJson) ? null : `${modelJson} does not exist (set POSTER_MODELS_DIR or --models)`;
+  if (modelsMissing && config.pretrained) log(`pretrained path: ${modelsMissing}; it is reported as unavailable`);
+  if (flags['no-pretrained'] && backends.includes('wasm')) {
+    log('--no-pretrained: skipping wasm, which measures only the pretrained path');
+    backends.splice(backends.indexOf('wasm'), 1);
+  }
   const wanted = count('posters', flags.quick ? 24 : 96);
   const subset = copyPosters(resolve(flags.data), wanted);
   log(`${subset.posters} posters copied to ${subset.dir}`);
   if (!flags['no-build'] || !existsSync(join(OUT_DIR, 'bench.html'))) await buildBenchPage();
-  const server = await serve(OUT_DIR);
+  const server = await serve(OUT_DIR, modelsDir);
   const baseUrl = `http://127.0.0.1:${server.address().port}`;
   const { chromium } = await import('@playwright/test');
   const output = {
@@ -306,7 +342,7 @@ async function main() {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     },
-    data: { from: subset.csvPath, imagesFrom: subset.imagesDir, posters: subset.posters },
+    data: { from: subset.csvPath, imagesFrom: subset.imagesDir, posters: subset.posters, models: modelsDir, modelsMissing },
     config: { page: config, decode: null },
     decode: null,
     backends: {},
@@ -321,7 +357,11 @@ async function main() {
     if (!flags['no-decode']) {
       runs.push({ label: 'decode', config: { decode: decodeConfig(subset.posters), backend: null, training: [], prediction: null, memory: null } });
     }
-    for (const backend of backends) runs.push({ label: backend, config: { ...config, decode: null, backend } });
+    for (const backend of backends) {
+      // The app trains and predicts with the CNN on the training backend only; wasm runs the frozen stages.
+      const cnnParts = backend === 'wasm' ? { training: [], prediction: null, memory: null } : {};
+      runs.push({ label: backend, config: { ...config, ...cnnParts, decode: null, backend } });
+    }
     for (const run of runs) {
       const runStart = Date.now();
       log(`${run.label}: starting a fresh browser`);
@@ -332,8 +372,10 @@ async function main() {
           output.decode = outcome.result.decode;
           output.config.decode = outcome.result.config.decode;
         } else {
-          output.backends[run.label] = { ...outcome.result.backend, pageSeconds: outcome.result.seconds };
-          output.config.page = { ...outcome.result.config, backend: undefined, decode: undefined };
+          const backend = outcome.result.backend;
+          if (modelsMissing && backend.pretrainedBackbone?.available === false) backend.pretrainedBackbone.reason += `; ${modelsMissing}`;
+          output.backends[run.label] = { ...backend, pageSeconds: outcome.result.seconds };
+          if (run.label !== 'wasm') output.config.page = { ...outcome.result.config, backend: undefined, decode: undefined };
         }
       } catch (error) {
         log(`${run.label}: FAILED ${error.message}`);

@@ -8,24 +8,30 @@
 # about 112 MiB compressed. So this machine packs a bundle in parts, the first
 # call(s) park parts in /tmp there, and the last call (made at once, while the
 # machine is still warm) brings the last part and runs the benchmark. A small
-# Python driver (no Playwright there) serves the page and the posters, starts
-# Chromium per run and collects the result the page POSTs back.
+# Python driver (no Playwright there) serves the page, the posters and the
+# pretrained backbone (at /models/, as the app's servers do), starts Chromium
+# per run and collects the result the page POSTs back. The device has no
+# ../shared, so pack copies the posters and the MobileNetV2 0.35 backbone
+# (from $POSTER_MODELS_DIR or ../shared/models) under .bench/gpu.
 #
 #   1. Here, once (xz -9e of the Chromium binary takes about 9 minutes on two
 #      cores, and is cached in .bench/gpu/cache for later packs):
 #        bash scripts/gpu-bench.sh pack              # [--posters N], default 96
+#      (after changing src/bench, `node scripts/bench.mjs --build-only` refreshes
+#      .bench/dist, which the run call carries: no need to pack again)
 #      It prints the device calls to make. The bundle is about 112 MiB, so with
 #      Chromium 156 there are three, each made straight after the one before
 #      (a warm machine waits only about 30 s for the next call):
 #   2.   run(command="bash scripts/gpu-bench.sh stage 1", carry=[".bench/gpu/part-1"], timeout_s=120)
 #        run(command="bash scripts/gpu-bench.sh stage 2", carry=[".bench/gpu/part-2"], timeout_s=120)
 #   3.   run(command="bash scripts/gpu-bench.sh run", timeout_s=540,
-#            carry=[".gl", ".bench/dist", ".bench/gpu/posters", ".bench/gpu/part-3"])
+#            carry=[".gl", ".bench/dist", ".bench/gpu/posters", ".bench/gpu/models", ".bench/gpu/part-3"])
 #      The first call starts the machine; `stage K` parks part K in /tmp there.
 #      `run` prints the JSON and leaves it in $OUT/gpu-bench.json, with
 #      Chromium's logs and nvidia-smi's answer beside it (not yet run on a GPU:
 #      a few minutes is the guess, 540 s leaves room). `run --quick` is shorter;
-#      `run --backends webgpu,webgl,cpu`, `--flag=--a-chromium-flag` and
+#      `run --backends webgpu,webgl,cpu,wasm` (default webgpu,webgl,wasm; wasm
+#      measures only the pretrained path, as the app uses it), `--flag=--a-chromium-flag` and
 #      `--drop-flag=--use-vulkan` (if the GPU process fails with it) also work.
 #      A "warnings" entry says when a backend fell back to a software adapter.
 #      If the machine went back between the calls, `run` says so: start again at 2.
@@ -33,6 +39,7 @@
 #
 # Check the driver and the bundle here first (SwiftShader, no GPU):
 #        bash scripts/gpu-bench.sh local --backends webgl --quick
+#        bash scripts/gpu-bench.sh local --backends wasm --quick --no-decode   # the pretrained path alone
 #        bash scripts/gpu-bench.sh local --bundle --backends cpu --quick      # the packed Chromium
 #      (the bundle leaves SwiftShader out, so here only the cpu backend runs from it)
 #
@@ -74,6 +81,20 @@ for line in lines[1:]:
 open(os.path.join(out, 'labels.csv'), 'w', encoding='utf-8').write('\n'.join([lines[0], *rows]) + '\n')
 print(f'{len(rows)} posters copied', file=sys.stderr)
 PY
+}
+
+# The backbone the pretrained measurement loads (src/ml/backbones.ts), served at /models/ by the driver.
+PRETRAINED_BACKBONE=mobilenet_v2_035_224
+copy_models() {
+  local models=${POSTER_MODELS_DIR:-$ROOT/../shared/models}
+  rm -rf "$GPU_DIR/models" && mkdir -p "$GPU_DIR/models"
+  if [ -f "$models/$PRETRAINED_BACKBONE/model.json" ]; then
+    cp -r "$models/$PRETRAINED_BACKBONE" "$GPU_DIR/models/"
+    say "backbone $PRETRAINED_BACKBONE copied ($(du -sh "$GPU_DIR/models" | cut -f1))"
+  else
+    # The page then reports pretrainedBackbone as unavailable; the rest still runs.
+    say "warning: no $models/$PRETRAINED_BACKBONE/model.json (set POSTER_MODELS_DIR): the pretrained path will be unavailable"
+  fi
 }
 
 # The Vulkan/EGL loaders and libglvnd, as README.md says (Debian packages, unpacked over / there).
@@ -146,7 +167,7 @@ XML
   # The fewest equal parts that leave each call under LIMIT_MIB, the last one with the page, posters and loaders.
   local parts=2 k total extras
   total=$(stat -c %s "$stage/chromium.tar.xz")
-  extras=$(du -sbc .gl .bench/dist "$GPU_DIR/posters" | tail -1 | cut -f1)
+  extras=$(du -sbc .gl .bench/dist "$GPU_DIR/posters" "$GPU_DIR/models" | tail -1 | cut -f1)
   while [ $(((total / parts + extras + TREE_ALLOWANCE) / 1048576)) -ge "$LIMIT_MIB" ]; do parts=$((parts + 1)); done
   split -n "$parts" -d -a 1 "$stage/chromium.tar.xz" "$stage/part."
   rm -rf "$GPU_DIR"/part-*
@@ -181,6 +202,7 @@ pack() {
   say "building .bench/dist"
   node scripts/bench.mjs --build-only
   copy_posters "$posters"
+  copy_models
   download_loaders
   pack_chromium
   local parts k size
@@ -191,8 +213,8 @@ pack() {
     echo "  run(command=\"bash scripts/gpu-bench.sh stage $k\", carry=[\".bench/gpu/part-$k\"], timeout_s=120)   # ~${size} MiB" >&2
     [ "$size" -lt 64 ] || die "call $k would send ${size} MiB (limit 64): lower LIMIT_MIB"
   done
-  size=$(call_mib .gl .bench/dist "$GPU_DIR/posters" "$GPU_DIR/part-$parts")
-  echo "  run(command=\"bash scripts/gpu-bench.sh run\", carry=[\".gl\", \".bench/dist\", \".bench/gpu/posters\", \".bench/gpu/part-$parts\"], timeout_s=540)   # ~${size} MiB" >&2
+  size=$(call_mib .gl .bench/dist "$GPU_DIR/posters" "$GPU_DIR/models" "$GPU_DIR/part-$parts")
+  echo "  run(command=\"bash scripts/gpu-bench.sh run\", carry=[\".gl\", \".bench/dist\", \".bench/gpu/posters\", \".bench/gpu/models\", \".bench/gpu/part-$parts\"], timeout_s=540)   # ~${size} MiB" >&2
   [ "$size" -lt 64 ] || die "the last call would send ${size} MiB (limit 64): carry fewer posters (--posters)"
 }
 
@@ -263,7 +285,8 @@ run_on_device() {
   [ -d /usr/local/nvidia/lib64 ] && nvidia_libs=/usr/local/nvidia/lib64:
   export LD_LIBRARY_PATH="${nvidia_libs}$fill${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export FONTCONFIG_FILE=$WORK/bundle/fonts/fonts.conf
-  driver --chromium "$WORK/bundle/chromium/chromium" --flags gpu --dist .bench/dist --posters "$GPU_DIR/posters" \
+  [ -d "$GPU_DIR/models" ] || say "warning: no $GPU_DIR/models here (carry it): the pretrained path will be unavailable"
+  driver --chromium "$WORK/bundle/chromium/chromium" --flags gpu --dist .bench/dist --posters "$GPU_DIR/posters" --models "$GPU_DIR/models" \
     --out "$out/gpu-bench.json" --log-dir "$out" --gpu "$(head -1 "$out/nvidia-smi.txt")" "$@"
 }
 
@@ -279,6 +302,7 @@ run_locally() {
   mkdir -p "$out"
   [ -d .bench/dist ] || node scripts/bench.mjs --build-only
   [ -d "$GPU_DIR/posters" ] || copy_posters 24
+  [ -d "$GPU_DIR/models" ] || copy_models
   if [ "$chrome" = bundle ]; then
     ls "$GPU_DIR"/part-*/parts >/dev/null 2>&1 || die "no bundle: run pack first"
     rm -rf "$WORK/bundle" && unpack_bundle
@@ -287,7 +311,7 @@ run_locally() {
     LD_LIBRARY_PATH=$(fill_missing_libraries "$chrome")
     export FONTCONFIG_FILE=$WORK/bundle/fonts/fonts.conf
   fi
-  driver --chromium "$chrome" --flags swiftshader --dist .bench/dist --posters "$GPU_DIR/posters" \
+  driver --chromium "$chrome" --flags swiftshader --dist .bench/dist --posters "$GPU_DIR/posters" --models "$GPU_DIR/models" \
     --out "$out/gpu-bench.json" --log-dir "$out" ${args[@]+"${args[@]}"}
 }
 
@@ -311,15 +335,23 @@ FLAGS = {
 SIZE_L, SIZE_S = {'height': 400, 'width': 300}, {'height': 128, 'width': 96}
 
 def page_config(quick):
+    # Merged field by field over the page's pretrained defaults (batch 32 and 64, 2000 feature rows).
     if quick:
         return {'training': [{**SIZE_L, 'batchSize': 8, 'warmupSteps': 1, 'timedSteps': 2},
                              {**SIZE_S, 'batchSize': 16, 'warmupSteps': 1, 'timedSteps': 2}],
                 'prediction': {'size': SIZE_L, 'warmRuns': 3},
-                'memory': {'size': SIZE_S, 'posters': 16, 'batchSize': 8, 'epochs': 3}}
+                'memory': {'size': SIZE_S, 'posters': 16, 'batchSize': 8, 'epochs': 3},
+                'pretrained': {'embedWarmupBatches': 1, 'embedTimedBatches': 3, 'headWarmupEpochs': 1, 'headTimedEpochs': 2}}
     return {'training': [{**SIZE_L, 'batchSize': 32, 'warmupSteps': 2, 'timedSteps': 8},
                          {**SIZE_S, 'batchSize': 64, 'warmupSteps': 2, 'timedSteps': 10}],
             'prediction': {'size': SIZE_L, 'warmRuns': 10},
-            'memory': {'size': SIZE_S, 'posters': 64, 'batchSize': 16, 'epochs': 3}}
+            'memory': {'size': SIZE_S, 'posters': 64, 'batchSize': 16, 'epochs': 3},
+            'pretrained': {'embedWarmupBatches': 2, 'embedTimedBatches': 10, 'headWarmupEpochs': 1, 'headTimedEpochs': 5}}
+
+def backend_config(config, backend):
+    # wasm runs only the pretrained path: the app uses it for the frozen-backbone stages alone.
+    cnn_parts = {'training': [], 'prediction': None, 'memory': None} if backend == 'wasm' else {}
+    return {**config, **cnn_parts, 'decode': None, 'backend': backend}
 
 def decode_config(quick, posters, cores):
     counts = sorted({0, 1, 2, 4, 8, cores} if not quick else {0, 1, 2})
@@ -333,7 +365,8 @@ parser.add_argument('--flag', action='append', default=[], help='extra Chromium 
 parser.add_argument('--drop-flag', action='append', default=[], help='leave out one of the preset flags, repeatable')
 parser.add_argument('--dist', required=True)
 parser.add_argument('--posters', required=True)
-parser.add_argument('--backends', default='webgpu,webgl')
+parser.add_argument('--models', required=True, help='served at /models/ (the pretrained backbone)')
+parser.add_argument('--backends', default='webgpu,webgl,wasm')
 parser.add_argument('--quick', action='store_true')
 parser.add_argument('--no-decode', action='store_true')
 parser.add_argument('--config', help='JSON merged over the page config (see src/bench/benchConfig.ts)')
@@ -343,7 +376,9 @@ parser.add_argument('--log-dir', required=True)
 parser.add_argument('--gpu', default=None)
 args = parser.parse_args()
 
-dist, posters_dir = os.path.abspath(args.dist), os.path.abspath(args.posters)
+dist, posters_dir, models_dir = os.path.abspath(args.dist), os.path.abspath(args.posters), os.path.abspath(args.models)
+# Longest prefix first; IMPORTANT: nothing outside these three folders is served.
+ROUTES = [('/posters/', posters_dir), ('/models/', models_dir)]
 results, arrived = {}, threading.Condition()
 
 class Handler(SimpleHTTPRequestHandler):
@@ -351,7 +386,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         path = urllib.parse.unquote(urllib.parse.urlparse(path).path)
-        base, rest = (posters_dir, path[len('/posters/'):]) if path.startswith('/posters/') else (dist, path.lstrip('/') or 'bench.html')
+        base, rest = next(((folder, path[len(prefix):]) for prefix, folder in ROUTES if path.startswith(prefix)),
+                          (dist, path.lstrip('/') or 'bench.html'))
         full = os.path.normpath(os.path.join(base, rest))
         return full if full.startswith(base + os.sep) else os.path.join(base, '.missing')
 
@@ -428,7 +464,8 @@ output = {
     'environment': {'chromium': chromium_version(), 'chromiumPath': args.chromium, 'chromiumArgs': chromium_args,
                     'hardwareConcurrency': None, 'userAgent': None, 'cpuModel': platform.processor() or platform.machine(),
                     'cpus': cores, 'gpu': args.gpu, 'driver': 'scripts/gpu-bench.sh (Python, no DevTools protocol)'},
-    'data': {'from': posters_dir, 'posters': poster_count},
+    'data': {'from': posters_dir, 'posters': poster_count, 'models': models_dir,
+             'modelsMissing': None if os.path.isdir(models_dir) and os.listdir(models_dir) else f'{models_dir} is missing or empty'},
     'config': {'page': config, 'decode': None},
     'jsHeapNote': 'jsHeapUsedBytes is null here: this driver cannot read a worker heap; numTensors and numBytes are measured',
     'decode': None,
@@ -437,7 +474,7 @@ output = {
 }
 runs = [] if args.no_decode else [('decode', {'decode': decode_config(args.quick, poster_count, cores), 'backend': None,
                                               'training': [], 'prediction': None, 'memory': None})]
-runs += [(backend, {**config, 'decode': None, 'backend': backend}) for backend in args.backends.split(',') if backend]
+runs += [(backend, backend_config(config, backend)) for backend in args.backends.split(',') if backend]
 for label, run_config in runs:
     log(f'{label}: starting Chromium')
     run_start = time.monotonic()

@@ -72,6 +72,7 @@ export async function train(flags, io) {
     ['Input width', size?.width, `--size ${flags.size}`],
     ['Validation fraction', numberFlag('val', text(flags, 'val'), { min: 0, max: 1, maxExclusive: true }), `--val ${flags.val}`],
     ['Seed', numberFlag('seed', text(flags, 'seed'), { integer: true, min: 0 }), `--seed ${flags.seed}`],
+    ['Heads averaged', numberFlag('heads', text(flags, 'heads'), { integer: true, min: 1 }), `--heads ${flags.heads}`],
     ['Fine-tuning epochs', numberFlag('fine-tune-epochs', text(flags, 'fine-tune-epochs'), { integer: true, min: 0 }), `--fine-tune-epochs ${flags['fine-tune-epochs']}`],
   ]);
   /** The pretrained models' selects: [label, value, the flag as typed]. */

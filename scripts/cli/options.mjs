@@ -77,6 +77,7 @@ export const COMMANDS = {
       'backbone-url': { type: 'string', value: 'URL', help: "pretrained models: the backbone's model.json (default: the copy the app serves under /models/)" },
       'head-loss': { type: 'string', value: 'KIND', help: `pretrained models: imbalance handling of the head, ${HEAD_LOSSES.join('|')}` },
       mirror: { type: 'string', value: 'on|off', help: "pretrained models: also learn from mirrored posters and average predictions over both (the app's default: on)" },
+      heads: { type: 'string', value: 'N', help: "pretrained models: heads trained from different seeds whose outputs are averaged (the app's default: 3)" },
       'fine-tune-epochs': { type: 'string', value: 'N', help: 'mobilenet-finetune: epochs with the top backbone layers unfrozen, a whole number >= 0' },
       ...APP_FLAGS,
     },

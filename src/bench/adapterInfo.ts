@@ -1,5 +1,6 @@
-import type { BackendName } from '../ml/backend';
-import type { AdapterInfo } from './benchProtocol';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type { AdapterInfo, BenchBackendName } from './benchProtocol';
 
 /** `GPUAdapter.info` is newer than the bundled WebGPU typings. */
 interface AdapterInfoFields {
@@ -35,8 +36,20 @@ function describeWebGlRenderer(): AdapterInfo {
   }
 }
 
+/** SIMD and threads decide WASM's speed; threads need a cross-origin-isolated page (the app's is not). */
+async function describeWasm(): Promise<AdapterInfo> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = getThreadsCount();
+  return {
+    backend: 'wasm',
+    description:
+      `WebAssembly (XNNPACK), ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}` +
+      `${crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}, ${navigator.hardwareConcurrency} logical cores`,
+  };
+}
+
 /** Which device actually runs the tensors: the line a benchmark result is read against. */
-export async function describeAdapter(backend: BackendName): Promise<AdapterInfo> {
+export async function describeAdapter(backend: BenchBackendName): Promise<AdapterInfo> {
   switch (backend) {
     case 'webgpu':
       return describeWebGpuAdapter();
@@ -44,6 +57,8 @@ export async function describeAdapter(backend: BackendName): Promise<AdapterInfo
       return describeWebGlRenderer();
     case 'cpu':
       return { backend, description: `JavaScript on the CPU (${navigator.hardwareConcurrency} logical cores)` };
+    case 'wasm':
+      return describeWasm();
     default: {
       const unknown: never = backend;
       throw new Error(`unknown backend ${String(unknown)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBenchConfig, parseBenchConfig, sizeLabel } from './benchConfig';
+import { DEFAULT_PRETRAINED, defaultBenchConfig, parseBenchConfig, sizeLabel } from './benchConfig';
 
 describe('parseBenchConfig', () => {
   it('gives the defaults for no text, with the pool compared against one worker and none', () => {
@@ -32,6 +32,43 @@ describe('parseBenchConfig', () => {
     expect(result.value.memory).toEqual({ ...defaultBenchConfig(2).memory, epochs: 4 });
   });
 
+  it('measures the pretrained path as the app runs it by default: MobileNetV2 0.35, embedding batch 32, head batch 64', () => {
+    expect(defaultBenchConfig(2).pretrained).toEqual(DEFAULT_PRETRAINED);
+    expect(DEFAULT_PRETRAINED).toMatchObject({ backbone: 'mobilenet_v2_035_224', embedBatchSize: 32, headBatchSize: 64, headRows: 2000 });
+  });
+
+  it('merges a pretrained object field by field, and null skips it', () => {
+    const merged = parseBenchConfig('{"pretrained":{"embedTimedBatches":5}}', 2);
+    expect(merged).toEqual({ ok: true, value: { ...defaultBenchConfig(2), pretrained: { ...DEFAULT_PRETRAINED, embedTimedBatches: 5 } } });
+    const skipped = parseBenchConfig('{"pretrained":null}', 2);
+    expect(skipped.ok && skipped.value.pretrained).toBeNull();
+  });
+
+  it('runs only the pretrained path on wasm, where the app trains no CNN', () => {
+    const onlyPretrained = parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null}', 2);
+    expect(onlyPretrained.ok && onlyPretrained.value.backend).toBe('wasm');
+    expect(parseBenchConfig('{"backend":"wasm"}', 2)).toEqual({
+      ok: false,
+      errors: ['backend wasm measures only the pretrained path: set training to [] and prediction and memory to null'],
+    });
+    expect(parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"pretrained":null}', 2)).toEqual({
+      ok: false,
+      errors: ['backend wasm with pretrained null measures nothing'],
+    });
+  });
+
+  it('checks the pretrained counts and the backbone id', () => {
+    const result = parseBenchConfig('{"pretrained":{"backbone":"resnet50","headRows":0,"embedWarmupBatches":-1}}', 2);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'pretrained.backbone must be one of mobilenet_v2_035_224, mobilenet_v2_100_224, got "resnet50"',
+        'pretrained: embedBatchSize, embedTimedBatches, headRows, headBatchSize and headTimedEpochs must be at least 1',
+        'pretrained: embedWarmupBatches and headWarmupEpochs must be whole numbers >= 0',
+      ],
+    });
+  });
+
   it('names every problem instead of running a broken benchmark', () => {
     const result = parseBenchConfig(
       JSON.stringify({
@@ -46,7 +83,7 @@ describe('parseBenchConfig', () => {
     if (result.ok) return;
     expect(result.errors).toEqual([
       'unknown config key "epochz"',
-      'backend must be one of webgpu, webgl, cpu or null, got "metal"',
+      'backend must be one of webgpu, webgl, cpu, wasm or null, got "metal"',
       'training[0]: height and width must be whole numbers of at least 76, got {"height":60,"width":300,"batchSize":0,"warmupSteps":1,"timedSteps":1}',
       'training[0]: batchSize and timedSteps must be at least 1, warmupSteps at least 0',
       'memory: posters and batchSize must be at least 1, epochs at least 2',

@@ -1,12 +1,34 @@
-import { BACKEND_ORDER, type BackendName } from '../ml/backend';
+import { BACKEND_ORDER } from '../ml/backend';
+import { BACKBONES } from '../ml/backbones';
+import { TRANSFER_DEFAULTS } from '../ml/trainConfig';
 import { TUTORIAL_CNN_MIN_SIDE } from '../ml/tutorialCnn';
 import { defaultDecodeWorkerCount } from '../worker/decodePool';
-import type { BenchConfig, ImageSize } from './benchProtocol';
+import type { BenchBackendName, BenchConfig, ImageSize, PretrainedRunConfig } from './benchProtocol';
 
 export type ConfigResult = { ok: true; value: BenchConfig } | { ok: false, errors: string[] };
 
 export const TUTORIAL_SIZE: ImageSize = { height: 400, width: 300 };
 export const SMALL_SIZE: ImageSize = { height: 128, width: 96 };
+
+export const BENCH_BACKENDS: readonly BenchBackendName[] = [...BACKEND_ORDER, 'wasm'];
+
+/**
+ * The app's transfer path: MobileNetV2 0.35, embedded 32 posters at a time
+ * (EMBED_BATCH in src/worker/transferTraining.ts, not exported), the head
+ * trained in batches of TRANSFER_DEFAULTS.batchSize on 2000 feature rows per
+ * epoch (the full set's training split is about 5300 posters; the cost per row
+ * is the same). Few batches and epochs: SwiftShader on two cores is slow.
+ */
+export const DEFAULT_PRETRAINED: PretrainedRunConfig = {
+  backbone: 'mobilenet_v2_035_224',
+  embedBatchSize: 32,
+  embedWarmupBatches: 1,
+  embedTimedBatches: 2,
+  headRows: 2000,
+  headBatchSize: TRANSFER_DEFAULTS.batchSize,
+  headWarmupEpochs: 1,
+  headTimedEpochs: 2,
+};
 
 /**
  * Sized for SwiftShader on two cores, where one tutorial-CNN step at 400x300
@@ -29,6 +51,7 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
     ],
     prediction: { size: TUTORIAL_SIZE, warmRuns: 2 },
     memory: { size: SMALL_SIZE, posters: 16, batchSize: 8, epochs: 3 },
+    pretrained: DEFAULT_PRETRAINED,
     decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
     seed: 42,
   };
@@ -68,8 +91,8 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   }
   const unknownKeys = Object.keys(overrides).filter((key) => !(key in defaults));
   const config: BenchConfig = { ...defaults, ...overrides };
-  // An object given for decode, prediction or memory replaces only the fields it names.
-  for (const key of ['decode', 'prediction', 'memory'] as const) {
+  // An object given for decode, prediction, memory or pretrained replaces only the fields it names.
+  for (const key of ['decode', 'prediction', 'memory', 'pretrained'] as const) {
     const override: unknown = overrides[key];
     if (typeof override === 'object' && override !== null && defaults[key] !== null) {
       Object.assign(config, { [key]: { ...defaults[key], ...override } });
@@ -77,8 +100,12 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   }
   const errors = unknownKeys.map((key) => `unknown config key "${key}"`);
 
-  if (config.backend !== null && !BACKEND_ORDER.includes(config.backend as BackendName)) {
-    errors.push(`backend must be one of ${BACKEND_ORDER.join(', ')} or null, got ${JSON.stringify(config.backend)}`);
+  if (config.backend !== null && !BENCH_BACKENDS.includes(config.backend)) {
+    errors.push(`backend must be one of ${BENCH_BACKENDS.join(', ')} or null, got ${JSON.stringify(config.backend)}`);
+  }
+  if (config.backend === 'wasm' && (config.training.length > 0 || config.prediction !== null || config.memory !== null)) {
+    // The app uses wasm for the frozen-backbone stages only: it trains and predicts with the CNN elsewhere.
+    errors.push('backend wasm measures only the pretrained path: set training to [] and prediction and memory to null');
   }
   if (config.decode) {
     config.decode.sizes.forEach((size, k) => checkSize(size, `decode.sizes[${k}]`, 1, errors));
@@ -107,6 +134,20 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
       errors.push('memory: posters and batchSize must be at least 1, epochs at least 2');
     }
   }
+  if (config.pretrained) {
+    const { backbone, embedBatchSize, embedWarmupBatches, embedTimedBatches, headRows, headBatchSize, headWarmupEpochs, headTimedEpochs } =
+      config.pretrained;
+    if (!BACKBONES.some((info) => info.id === backbone)) {
+      errors.push(`pretrained.backbone must be one of ${BACKBONES.map((info) => info.id).join(', ')}, got ${JSON.stringify(backbone)}`);
+    }
+    if (![embedBatchSize, embedTimedBatches, headRows, headBatchSize, headTimedEpochs].every((n) => isCount(n, 1))) {
+      errors.push('pretrained: embedBatchSize, embedTimedBatches, headRows, headBatchSize and headTimedEpochs must be at least 1');
+    }
+    if (!isCount(embedWarmupBatches, 0) || !isCount(headWarmupEpochs, 0)) {
+      errors.push('pretrained: embedWarmupBatches and headWarmupEpochs must be whole numbers >= 0');
+    }
+  }
+  if (config.backend === 'wasm' && config.pretrained === null) errors.push('backend wasm with pretrained null measures nothing');
   if (!isCount(config.decodeWorkers, 1)) errors.push('decodeWorkers must be at least 1');
   if (!Number.isInteger(config.seed)) errors.push('seed must be a whole number');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config };

@@ -2,8 +2,16 @@
  * Types only: what the benchmark page and its worker say to each other, and
  * the result they hand to whoever drives the page (scripts/bench.mjs).
  */
-import type { BackendName } from '../ml/backend';
+import type { BackboneId } from '../ml/backbones';
+import type { FeatureBackendName } from '../ml/featureBackend';
 import type { DecodeSummary } from './stats';
+
+/**
+ * A backend the benchmark runs on: the training backends, plus `wasm`, which
+ * the app uses only for the frozen-backbone stages (src/ml/featureBackend.ts),
+ * so a `wasm` run measures only the pretrained path.
+ */
+export type BenchBackendName = FeatureBackendName;
 
 export interface ImageSize {
   height: number;
@@ -17,6 +25,20 @@ export interface TrainingRunConfig extends ImageSize {
   timedSteps: number;
 }
 
+/** The pretrained-backbone path: embedding real posters, then training the head on features. */
+export interface PretrainedRunConfig {
+  backbone: BackboneId;
+  /** Posters per backbone call (the app's EMBED_BATCH). */
+  embedBatchSize: number;
+  embedWarmupBatches: number;
+  embedTimedBatches: number;
+  /** Feature rows the head trains on per epoch (random features: the cost does not depend on their values). */
+  headRows: number;
+  headBatchSize: number;
+  headWarmupEpochs: number;
+  headTimedEpochs: number;
+}
+
 export interface BenchConfig {
   /** Decode throughput (independent of the tf.js backend); null skips it. */
   decode: {
@@ -28,10 +50,15 @@ export interface BenchConfig {
     rounds: number;
   } | null;
   /** The tf.js parts run on this backend only (no fallback); null skips them. */
-  backend: BackendName | null;
+  backend: BenchBackendName | null;
+  /** Tutorial CNN; must be empty on wasm (the app trains no CNN there). */
   training: TrainingRunConfig[];
+  /** Must be null on wasm. */
   prediction: { size: ImageSize; warmRuns: number } | null;
+  /** Must be null on wasm. */
   memory: { size: ImageSize; posters: number; batchSize: number; epochs: number } | null;
+  /** Null skips it. */
+  pretrained: PretrainedRunConfig | null;
   /** Decode workers behind training, prediction and memory runs. */
   decodeWorkers: number;
   seed: number;
@@ -47,7 +74,7 @@ export interface DecodeMeasurement {
 }
 
 export interface AdapterInfo {
-  backend: BackendName;
+  backend: BenchBackendName;
   /** One line: vendor / architecture / device / description, or the WebGL renderer. */
   description: string;
   /** WebGPU's software fallback adapter (SwiftShader is reported as one). */
@@ -97,20 +124,79 @@ export interface MemoryMeasurement {
   bytesFlatAcrossEpochs: boolean;
 }
 
+export interface EmbeddingMeasurement {
+  batchSize: number;
+  /** Distinct posters decoded (at the backbone's input size, before the clock starts); batches cycle through them. */
+  posters: number;
+  /** Seconds per warm-up batch (kernel compilation, weight upload). */
+  warmupSeconds: number[];
+  /** Seconds per timed batch: extractFeatures alone, features read back. */
+  batchSeconds: number[];
+  /** Timed posters over the timed batches' seconds. */
+  imagesPerSecond: number;
+}
+
+export interface HeadTrainingMeasurement {
+  /** Feature rows per epoch. */
+  rows: number;
+  featureDim: number;
+  numGenres: number;
+  batchSize: number;
+  parameters: number;
+  loss: 'weighted-bce';
+  /** Seconds per warm-up epoch (the first creates Adam's slots). */
+  warmupSeconds: number[];
+  /** Seconds per timed epoch of trainHeadEpoch, loss read back. */
+  epochSeconds: number[];
+  /** Timed rows over the timed epochs' seconds. */
+  imagesPerSecond: number;
+}
+
+export interface PretrainedTensorCounts {
+  /** Before the backbone is loaded. */
+  before: number;
+  /** After each embedding batch, warm-up included: the backbone's weights and nothing else. */
+  afterEmbedBatch: number[];
+  /** After each head epoch, warm-up included: backbone, head, Adam's slots. */
+  afterHeadEpoch: number[];
+  /** Backbone, head and optimizer disposed. */
+  after: number;
+}
+
+export type PretrainedMeasurement =
+  | {
+      available: true;
+      backbone: BackboneId;
+      modelUrl: string;
+      /** Input size of the backbone, height x width. */
+      size: string;
+      /** Fetching and building the backbone. */
+      loadSeconds: number;
+      /** What loadBackbone adapted (pooling added). */
+      notes: string[];
+      embedding: EmbeddingMeasurement;
+      headTraining: HeadTrainingMeasurement;
+      numTensors: PretrainedTensorCounts;
+      /** Counts flat across batches and epochs, and `after` equal to `before`. */
+      noTensorLeak: boolean;
+    }
+  /** The model could not be loaded (no models folder served), or a measurement failed. */
+  | { available: false; backbone: BackboneId; modelUrl: string; reason: string };
+
 export type BackendResult =
   | {
-      backend: BackendName;
+      backend: BenchBackendName;
       available: true;
       adapter: AdapterInfo;
       skipped: string[];
+      /** Empty on wasm. */
       training: TrainingMeasurement[];
-      /** Embedding and head-training images/s of the pretrained-backbone path: not measured yet. */
-      pretrainedBackbone: null;
-      pretrainedBackboneNote: string;
+      /** Embedding and head-training images/s of the pretrained-backbone path; null when the config skipped it. */
+      pretrainedBackbone: PretrainedMeasurement | null;
       prediction: PredictionMeasurement | null;
       memory: MemoryMeasurement | null;
     }
-  | { backend: BackendName; available: false; reason: string };
+  | { backend: BenchBackendName; available: false; reason: string };
 
 export interface BenchResult {
   config: BenchConfig;

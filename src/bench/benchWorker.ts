@@ -1,21 +1,39 @@
 /// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { buildDatasetReport } from '../data/datasetReport';
 import { parseLabelsCsv } from '../data/labelsCsv';
-import { chooseBackend, type BackendName } from '../ml/backend';
+import { chooseBackend } from '../ml/backend';
 import { DecodePool } from '../worker/decodePool';
 import type { PosterSourceItem } from '../worker/posterBatches';
 import { describeAdapter } from './adapterInfo';
 import { parseBenchConfig } from './benchConfig';
-import type { BackendResult, BenchConfig, BenchEvent, BenchRequest, BenchResult, TrainingMeasurement } from './benchProtocol';
+import type {
+  BackendResult,
+  BenchBackendName,
+  BenchConfig,
+  BenchEvent,
+  BenchRequest,
+  BenchResult,
+  TrainingMeasurement,
+} from './benchProtocol';
 import { measureDecodeThroughput } from './measureDecode';
+import { measurePretrained } from './measurePretrained';
 import { measureMemory, measurePrediction, measureTraining, type MeasureContext } from './measureTraining';
 import { roundTo3, summarizeDecode } from './stats';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const PRETRAINED_BACKBONE_NOTE =
-  'not measured yet: embedding images/s and head-training images/s of the pretrained-backbone path go here once that path lands';
+// As src/worker/trainingWorker.ts: the WASM binaries are served from this origin (nothing from a CDN).
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+});
 
 const emit = (event: BenchEvent) => self.postMessage(event);
 const progress = (message: string) => emit({ type: 'progress', message });
@@ -40,14 +58,26 @@ async function labelledPosters(posters: File[], labelsCsv: File): Promise<{ item
   return { items, numGenres: report.genres.length };
 }
 
-type BackendConfig = BenchConfig & { backend: BackendName };
+type BackendConfig = BenchConfig & { backend: BenchBackendName };
+
+/** Makes `backend` the active one, or throws; no fallback: a number under "webgpu" must come from WebGPU. */
+async function activateBackend(backend: BenchBackendName): Promise<string[]> {
+  if (backend !== 'wasm') return (await chooseBackend(backend, [backend])).skipped;
+  // Not a training backend, so not one chooseBackend tries: the same check that it computes.
+  if (!(await tf.setBackend('wasm'))) throw new Error('wasm: could not initialise (are the .wasm files served?)');
+  await tf.ready();
+  const probe = tf.tidy(() => tf.tensor1d([1, 2, 3]).square().sum());
+  const value = (await probe.data())[0];
+  probe.dispose();
+  if (value !== 14) throw new Error(`wasm: test op returned ${value} instead of 14`);
+  return [];
+}
 
 async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureContext, 'decode'>): Promise<BackendResult> {
   const { backend } = config;
   let skipped: string[];
   try {
-    // No fallback: a number under "webgpu" must come from WebGPU.
-    skipped = (await chooseBackend(backend, [backend])).skipped;
+    skipped = await activateBackend(backend);
   } catch (error) {
     return { backend, available: false, reason: error instanceof Error ? error.message : String(error) };
   }
@@ -61,14 +91,14 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
     const training: TrainingMeasurement[] = [];
     for (const run of config.training) training.push(await measureTraining(run, measureContext));
     const memory = config.memory ? await measureMemory(config.memory, measureContext, checkpoint) : null;
+    const pretrainedBackbone = config.pretrained ? await measurePretrained(config.pretrained, measureContext) : null;
     return {
       backend,
       available: true,
       adapter,
       skipped,
       training,
-      pretrainedBackbone: null,
-      pretrainedBackboneNote: PRETRAINED_BACKBONE_NOTE,
+      pretrainedBackbone,
       prediction,
       memory,
     };

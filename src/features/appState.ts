@@ -87,8 +87,11 @@ export type UiAction =
 
 export type AppAction = WorkerEvent | UiAction;
 
-/** Keeps the last lines of the log only; the tutorial printed far fewer. */
-const MAX_LOG_LINES = 500;
+/**
+ * A bound on memory, not on what "Download log" gets: a 20-epoch tutorial run
+ * logs ~150 lines, so only a pathological run ever loses its first lines.
+ */
+const MAX_LOG_LINES = 50_000;
 
 export function appReducer(state: AppState, action: AppAction): AppState {
   switch (action.type) {

@@ -31,6 +31,11 @@ export interface TrainConfig {
    * augmentation). Doubles the backbone's work. Absent in models saved before it existed (= false).
    */
   mirrorPosters: boolean;
+  /**
+   * Pretrained backbones only: heads trained side by side from different
+   * seeds, whose outputs the model averages. Absent in older models (= 1).
+   */
+  headEnsemble: number;
 }
 
 export type HeadLossKind = 'auto' | 'bce' | 'weighted-bce' | 'focal';
@@ -70,4 +75,5 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   // weighted-bce wins and 'auto' costs three head trainings.
   headLoss: 'weighted-bce',
   mirrorPosters: true,
+  headEnsemble: 3,
 };

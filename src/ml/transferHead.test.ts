@@ -4,6 +4,7 @@ import { createRng, shuffleInPlace } from '../lib/random';
 import { evaluateMultiLabel } from '../metrics';
 import { predictProbabilities } from './trainStep';
 import {
+  averageHeads,
   buildHead,
   composeClassifier,
   disposeClassifier,
@@ -170,6 +171,46 @@ describe('transfer head', () => {
     await predictProbabilities(classifier, pixels, 3, spec);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(() => splitClassifier(backbone)).toThrow(/not a backbone \+ genre_head classifier/);
+    disposeClassifier(reloaded);
+    disposeClassifier(classifier);
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
+  });
+});
+
+describe('averageHeads', () => {
+  it('averages member heads into one genre_head that composes, saves and loads like a single head', async () => {
+    const spec = { height: 8, width: 8, scaling: 'symmetric' } as const;
+    const tensorsAtStart = tf.memory().numTensors;
+    const members = [0, 1, 2].map((member) => buildHead({ featureDim: DIM, numGenres: GENRES, hidden: 8, dropout: 0.5, l2: 1e-4, seed: 10 + member, member }));
+    const head = averageHeads(members);
+    expect(head.name).toBe('genre_head');
+    expect(averageHeads([members[0]])).toBe(members[0]);
+
+    const features = Float32Array.from({ length: 4 * DIM }, (_, i) => Math.sin(i));
+    const each = await Promise.all(members.map((member) => predictHead(member, features, 4, 2)));
+    const mean = await predictHead(head, features, 4, 2);
+    mean.forEach((p, k) => expect(p).toBeCloseTo((each[0][k] + each[1][k] + each[2][k]) / 3, 6));
+
+    const backbone = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: DIM, kernelSize: 3, name: 'conv' }), tf.layers.globalAveragePooling2d({ name: 'pool' })],
+    });
+    const classifier = composeClassifier(backbone, head);
+    const pixels = new Uint8Array(2 * 8 * 8 * 3).map((_, i) => (i * 37) % 256);
+    const probs = await predictProbabilities(classifier, pixels, 2, spec);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await classifier.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    // Every weight is saved under its own name (three members, each with two dense layers).
+    const names = saved!.weightSpecs!.map((spec) => spec.name);
+    expect(new Set(names).size).toBe(names.length);
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    expect(splitClassifier(reloaded).head.name).toBe('genre_head');
+    const again = await predictProbabilities(reloaded, pixels, 2, spec);
+    again.forEach((p, i) => expect(p).toBeCloseTo(probs[i], 5));
     disposeClassifier(reloaded);
     disposeClassifier(classifier);
     expect(tf.memory().numTensors).toBe(tensorsAtStart);

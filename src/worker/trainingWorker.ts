@@ -75,9 +75,9 @@ const session = new TrainingSession({
   featureBackends: ['wasm'],
   describeFeatureBackend: (backend) => {
     if (backend !== 'wasm') return '';
+    // One thread: the page is not cross-origin isolated (see the README's browser requirements).
     const threads = getThreadsCount();
-    // Threads need SharedArrayBuffer, which needs the COOP/COEP headers (vite.config.ts, public/sw.js).
-    return self.crossOriginIsolated ? `${threads} thread${threads === 1 ? '' : 's'}` : `1 thread: the page is not cross-origin isolated`;
+    return `${threads} thread${threads === 1 ? '' : 's'}`;
   },
   embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });

@@ -12,7 +12,9 @@ import type { InputSpec } from '../ml/preprocess';
 import type { HeadLossKind, TrainConfig } from '../ml/trainConfig';
 import { totalEpochs } from '../ml/trainConfig';
 import {
+  averageHeads,
   buildHead,
+  disposeClassifier,
   composeClassifier,
   positiveWeights,
   predictHead,
@@ -33,6 +35,8 @@ export const FINE_TUNE_LAYERS = 7;
 /** Fine-tuning moves pretrained weights: a tenth of the head's learning rate. */
 export const FINE_TUNE_LR_FACTOR = 0.1;
 const EMBED_BATCH = 32;
+/** weighted-bce: the square root of each genre's neg/pos ratio, capped (see lossOptionsFor). */
+export const WEIGHTED_BCE_POSITIVE_WEIGHTS = { power: 0.5, max: 10 };
 /** Head training stops after this many epochs without a better validation mAP. */
 export const HEAD_PATIENCE = 8;
 
@@ -46,7 +50,7 @@ interface BestEpoch {
 
 interface BestHead {
   kind: Exclude<HeadLossKind, 'auto'>;
-  head: tf.Sequential;
+  head: tf.LayersModel;
   history: EpochMetrics[];
   map: number;
   epoch: number;
@@ -70,10 +74,19 @@ function lossOptionsFor(kind: Exclude<HeadLossKind, 'auto'>, trainLabels: Uint8A
       return { kind: 'bce' };
     case 'weighted-bce':
       // Square root of the neg/pos ratio: full ratios (up to ~1000 for rare genres) swamp the loss.
-      return { kind: 'weighted-bce', positiveWeight: positiveWeights(trainLabels, n, g, { power: 0.5, max: 10 }) };
+      return { kind: 'weighted-bce', positiveWeight: positiveWeights(trainLabels, n, g, WEIGHTED_BCE_POSITIVE_WEIGHTS) };
     case 'focal':
       return { kind: 'focal', gamma: 2 };
   }
+}
+
+/** Probabilities of the ensemble: each member's, averaged over members and views, as the composed model computes them. */
+async function predictEnsemble(members: readonly tf.LayersModel[], views: Float32Array[], count: number): Promise<Float32Array> {
+  const perMember = await Promise.all(members.map((member) => predictViews(member, views, count)));
+  if (perMember.length === 1) return perMember[0];
+  const mean = new Float32Array(perMember[0].length);
+  for (const probs of perMember) probs.forEach((p, k) => (mean[k] += p / perMember.length));
+  return mean;
 }
 
 /** Head probabilities averaged over the views (plain, mirrored) of each poster: the same average the model's predictions take. */
@@ -190,9 +203,21 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
   const candidates: Array<Exclude<HeadLossKind, 'auto'>> =
     config.headLoss === 'auto' ? (validation.length > 0 ? ['bce', 'weighted-bce', 'focal'] : ['weighted-bce']) : [config.headLoss];
   let best: BestHead | undefined;
+  // Members of the head ensemble train side by side (own seed, shuffles and views); early stopping watches their average.
+  const memberCount = Math.max(1, Math.round(config.headEnsemble ?? 1));
   for (const kind of candidates) {
-    const head = buildHead({ featureDim, numGenres: g, hidden: HEAD_HIDDEN_UNITS, dropout: HEAD_DROPOUT, l2: HEAD_L2, seed: config.seed });
-    const optimizer = tf.train.adam(config.learningRate);
+    const members = Array.from({ length: memberCount }, (_, k) =>
+      buildHead({
+        featureDim,
+        numGenres: g,
+        hidden: HEAD_HIDDEN_UNITS,
+        dropout: HEAD_DROPOUT,
+        l2: HEAD_L2,
+        seed: config.seed + 1000 * k,
+        member: memberCount > 1 ? k + 1 : undefined,
+      }),
+    );
+    const optimizers = members.map(() => tf.train.adam(config.learningRate));
     const lossOptions = lossOptionsFor(kind, trainLabels, train.length, g);
     const history: EpochMetrics[] = [];
     let bestEpoch: BestEpoch | undefined;
@@ -200,15 +225,21 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
     try {
       for (let epoch = 1; epoch <= config.epochs && !stop.requested; epoch++) {
         const epochStart = now();
-        const rng = createRng(config.seed * 1009 + epoch);
-        const order = shuffleInPlace([...train], rng).map((index) => (views === 2 && rng() < 0.5 ? n + index : index));
-        const result = await trainHeadEpoch(head, optimizer, viewRows, viewLabels, order, config.batchSize, lossOptions);
+        let loss = 0;
+        let correctLabels = 0;
+        for (const [k, member] of members.entries()) {
+          const rng = createRng(config.seed * 1009 + epoch + 7919 * k);
+          const order = shuffleInPlace([...train], rng).map((index) => (views === 2 && rng() < 0.5 ? n + index : index));
+          const result = await trainHeadEpoch(member, optimizers[k], viewRows, viewLabels, order, config.batchSize, lossOptions);
+          loss += result.loss / members.length;
+          correctLabels += result.correctLabels / members.length;
+        }
         const metrics: EpochMetrics = {
           epoch,
-          train: { loss: result.loss, labelAccuracy: result.correctLabels / Math.max(1, train.length * g), images: train.length, seconds: (now() - epochStart) / 1000 },
+          train: { loss, labelAccuracy: correctLabels / Math.max(1, train.length * g), images: train.length * members.length, seconds: (now() - epochStart) / 1000 },
         };
         if (validation.length > 0) {
-          const probs = await predictViews(head, valViews, validation.length);
+          const probs = await predictEnsemble(members, valViews, validation.length);
           const thresholds = tuneThresholds(probs, valLabels, g);
           metrics.validation = evaluateMultiLabel(probs, valLabels, g, thresholds);
           metrics.baseline = baseline;
@@ -216,34 +247,44 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
           // Early stopping on validation mAP: keep the best epoch's weights.
           if (!bestEpoch || map > bestEpoch.map) {
             bestEpoch?.weights.forEach((w) => w.dispose());
-            bestEpoch = { epoch, map, weights: head.getWeights().map((w) => w.clone()), probs, thresholds };
+            bestEpoch = { epoch, map, weights: members.flatMap((member) => member.getWeights().map((w) => w.clone())), probs, thresholds };
           }
         }
         history.push(metrics);
         const imagesPerSecond = (epoch * train.length) / Math.max((now() - headStart) / 1000, 1e-6);
-        emit({ type: 'batchEnd', epoch, batch: batchesPerEpoch, batchesPerEpoch, loss: result.loss, imagesPerSecond, etaSeconds: ((config.epochs - epoch) * train.length) / imagesPerSecond });
+        emit({ type: 'batchEnd', epoch, batch: batchesPerEpoch, batchesPerEpoch, loss, imagesPerSecond, etaSeconds: ((config.epochs - epoch) * train.length) / imagesPerSecond });
         if (bestEpoch && epoch - bestEpoch.epoch >= HEAD_PATIENCE) break;
       }
-      if (bestEpoch) head.setWeights(bestEpoch.weights);
+      if (bestEpoch) {
+        let offset = 0;
+        for (const member of members) {
+          const count = member.getWeights().length;
+          member.setWeights(bestEpoch.weights.slice(offset, offset + count));
+          offset += count;
+        }
+      }
+      const head = averageHeads(members);
       const map = bestEpoch?.map ?? 0;
       emit({
         type: 'log',
-        message: `head with ${kind}: best validation mAP ${map.toFixed(4)} at epoch ${bestEpoch?.epoch ?? history.length} of ${history.length} (${((now() - headStart) / 1000).toFixed(1)} s)`,
+        message:
+          `head${members.length > 1 ? ` (average of ${members.length})` : ''} with ${kind}: best validation mAP ${map.toFixed(4)} ` +
+          `at epoch ${bestEpoch?.epoch ?? history.length} of ${history.length} (${((now() - headStart) / 1000).toFixed(1)} s)`,
       });
       if (!best || map > best.map) {
-        best?.head.dispose();
+        if (best) disposeClassifier(best.head);
         best = { kind, head, history, map, epoch: bestEpoch?.epoch ?? history.length, probs: bestEpoch?.probs, thresholds: bestEpoch?.thresholds };
       } else {
-        head.dispose();
+        disposeClassifier(head);
       }
     } finally {
       bestEpoch?.weights.forEach((w) => w.dispose());
-      optimizer.dispose();
+      optimizers.forEach((optimizer) => optimizer.dispose());
     }
     if (stop.requested) break;
   }
   if (!best || best.history.length === 0) {
-    best?.head.dispose();
+    if (best) disposeClassifier(best.head);
     emit({ type: 'done', reason: 'stopped', epochsCompleted: 0 });
     return;
   }

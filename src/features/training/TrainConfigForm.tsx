@@ -27,6 +27,7 @@ interface NumberField {
 const FIELDS: NumberField[] = [
   { key: 'epochs', label: 'Epochs', min: 1, max: 1000, step: 1 },
   { key: 'fineTuneEpochs', label: 'Fine-tuning epochs', min: 0, max: 100, step: 1, kinds: ['mobilenet-finetune'] },
+  { key: 'headEnsemble', label: 'Heads averaged', min: 1, max: 8, step: 1, kinds: ['mobilenet-frozen', 'mobilenet-finetune'] },
   { key: 'batchSize', label: 'Batch size', min: 1, max: 512, step: 1 },
   { key: 'learningRate', label: 'Learning rate', min: 1e-6, max: 1, step: 1e-4 },
   { key: 'height', label: 'Input height', min: 76, max: 1024, step: 1, kinds: ['tutorial-cnn'] },

@@ -1,7 +1,10 @@
+/** The page shows the latest lines; "Download log" saves them all. */
+export const SHOWN_LOG_LINES = 500;
+
 export function TrainingLog({ lines }: { lines: string[] }) {
   return (
     <pre className="log" aria-label="Training log" data-testid="training-log">
-      {lines.join('\n')}
+      {lines.slice(-SHOWN_LOG_LINES).join('\n')}
     </pre>
   );
 }
