@@ -290,6 +290,8 @@ export class AppDriver {
     const logBox = this.page.getByTestId('training-log');
     const status = this.page.getByTestId('training-status');
     const progress = this.page.getByTestId('progress-text');
+    // Pretrained models first embed every poster: the app shows that stage in its own line.
+    const embedding = this.page.getByRole('progressbar', { name: 'Embedding progress' }).locator('..');
     /** @type {string[]} */
     let shown = [];
     /** @type {string[]} */
@@ -321,7 +323,8 @@ export class AppDriver {
         onTick: async () => {
           if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
           lastProgress = Date.now();
-          if ((await progress.count()) > 0) onProgress(squash(await progress.textContent()));
+          if ((await embedding.count()) > 0) onProgress(squash(await embedding.textContent()));
+          else if ((await progress.count()) > 0) onProgress(squash(await progress.textContent()));
         },
       },
     );

@@ -123,6 +123,11 @@ export async function train(flags, io) {
     if (last?.validation?.mapMacro != null) {
       io.log(`epoch ${last.epoch}: validation mAP ${last.validation.mapMacro.toFixed(3)} (constant prior ${last.baseline?.mapMacro?.toFixed(3) ?? '?'})`);
     }
+    // Pretrained heads keep their best epoch (early stopping), which need not be the last one.
+    const kept = JSON.parse(readFileSync(join(outDir, 'metadata.json'), 'utf8')).validation;
+    if (kept?.mapMacro != null) {
+      io.log(`the saved model: validation mAP ${kept.mapMacro.toFixed(3)}, AUC ${kept.aucMacro?.toFixed(3) ?? '?'}, macro F1 (tuned thresholds) ${kept.f1MacroTuned?.toFixed(3) ?? '?'}`);
+    }
     // Checked after saving: a run that completed is worth keeping even when something else went wrong.
     if (run.alerts.length > 0) throw new CliError(`training completed and its files were written, but the app reported errors:\n${run.alerts.join('\n')}`);
   });

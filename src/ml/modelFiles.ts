@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fnv1a } from '../lib/fingerprint';
 import { APP_VERSION } from '../lib/version';
 import type { InputSpec } from './preprocess';
 import type { ModelKind, TrainConfig } from './trainConfig';
@@ -204,14 +205,5 @@ export async function loadModelFiles(files: ModelFileSet): Promise<Checked<{ mod
  */
 export function datasetFingerprint(items: ReadonlyArray<{ name: string; size: number; labels: Uint8Array }>): string {
   const keys = items.map((item) => `${item.name}:${item.size}:${item.labels.join('')}`).sort();
-  let hash = 0x811c9dc5;
-  for (const key of keys) {
-    for (let i = 0; i < key.length; i++) {
-      hash ^= key.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    hash ^= 0x0a;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${items.length}-${hash.toString(16).padStart(8, '0')}`;
+  return `${items.length}-${fnv1a(keys)}`;
 }

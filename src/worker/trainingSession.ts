@@ -3,6 +3,7 @@ import { buildDatasetReport } from '../data/datasetReport';
 import { parseLabelsCsv } from '../data/labelsCsv';
 import type { InputIssue } from '../data/types';
 import { posterIdFromFileName } from '../data/vocabulary';
+import { fnv1a } from '../lib/fingerprint';
 import { APP_VERSION } from '../lib/version';
 import { constantPriorBaseline, evaluateMultiLabel } from '../metrics';
 import { chooseBackend, type BackendName } from '../ml/backend';
@@ -231,6 +232,16 @@ export class TrainingSession {
     this.deps.emit({ type: 'backboneFiles', source: { description: picked.description, parameters } });
   }
 
+  /**
+   * Where the backbone's weights come from, for the embedding cache: features
+   * from a picked folder or another URL must not be mixed up with those of the
+   * copy this app serves under the same registry id. '' for that copy.
+   */
+  private backboneSourceKey(config: TrainConfig): string {
+    if (this.backboneFiles) return `files-${fnv1a(this.backboneFiles.map((file) => `${file.name}:${file.size}:${file.lastModified}`).sort())}`;
+    return config.backboneUrl ? `url-${fnv1a([config.backboneUrl])}` : '';
+  }
+
   /** A fresh copy per run: the classifier built on it owns (and disposes) it. */
   private async loadBackboneFor(config: TrainConfig): Promise<tf.LayersModel> {
     const info = getBackbone(config.backbone as BackboneId);
@@ -279,6 +290,7 @@ export class TrainingSession {
         dataset,
         backbone,
         backboneInfo: info,
+        backboneSourceKey: this.backboneSourceKey(config),
         embeddings: this.deps.embeddings,
         stop: this.stopFlag,
         emit: this.deps.emit,
