@@ -59,7 +59,7 @@ test.afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, forc
 test('bad arguments fail fast with a clear message and a non-zero exit', async () => {
   const help = await runCli(['train', '--help']);
   expect(help.code).toBe(0);
-  for (const flag of ['--data', '--csv', '--out', '--epochs', '--batch', '--lr', '--size', '--val', '--seed', '--backend', '--model', '--url', '--no-build']) {
+  for (const flag of ['--data', '--csv', '--out', '--epochs', '--batch', '--lr', '--size', '--val', '--seed', '--backend', '--model', '--url', '--no-build', '--backbone', '--mirror', '--heads', '--head-loss', '--fine-tune-epochs']) {
     expect(help.stdout).toContain(flag);
   }
 
@@ -69,6 +69,9 @@ test('bad arguments fail fast with a clear message and a non-zero exit', async (
     { args: ['fly'], code: 2, message: 'unknown command "fly"' },
     { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--epochz', '1'], code: 2, message: "Unknown option '--epochz'" },
     { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--size', '80'], code: 2, message: '--size needs HEIGHTxWIDTH' },
+    { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--mirror', 'maybe'], code: 2, message: '--mirror must be one of on, off, got "maybe"' },
+    { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--backbone', 'resnet'], code: 2, message: /--backbone must be one of mobilenet_v2_035_224, mobilenet_v2_100_224/ },
+    { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--heads', '0'], code: 2, message: /--heads needs/ },
     { args: ['train', '--data', tempDir('empty'), '--out', tempDir('unused')], code: 1, message: 'no images in this folder' },
     { args: ['predict', '--model', tempDir('no-model'), '--images', subset.dir, '--out', join(tempDir('unused'), 'x.csv')], code: 1, message: 'missing model.json, weights.bin, metadata.json' },
   ];
