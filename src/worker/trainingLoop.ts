@@ -214,7 +214,10 @@ export async function saveCheckpoint(
       optimizer: optimizerWeights,
       savedAt: new Date().toISOString(),
     });
-    run.emit({ type: 'log', message: `checkpoint saved after epoch ${metadata.epochsCompleted}` });
+    // A pretrained head's stage counts as all its epochs done even when early stopping ended it sooner.
+    const last = history.at(-1)?.epoch ?? metadata.epochsCompleted;
+    const stage = last < metadata.epochsCompleted ? ` (head stage complete: early stopping after epoch ${last})` : '';
+    run.emit({ type: 'log', message: `checkpoint saved after epoch ${metadata.epochsCompleted}${stage}` });
   } catch (error) {
     run.emit({ type: 'log', message: `Checkpoint not saved: ${error instanceof Error ? error.message : String(error)}` });
   }
