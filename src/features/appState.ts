@@ -1,6 +1,7 @@
 import type { InputIssue } from '../data/types';
 import type { BackendName } from '../ml/backend';
 import type { ModelSummary } from '../ml/modelSummary';
+import { totalEpochs } from '../ml/trainConfig';
 import type {
   BackboneFilesInfo,
   BatchPredictions,
@@ -110,7 +111,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         skippedPosters: [],
         progress: {
           epoch: 0,
-          epochs: action.config.epochs,
+          // Head epochs plus fine-tuning epochs for mobilenet-finetune.
+          epochs: totalEpochs(action.config),
           batch: 0,
           batchesPerEpoch: action.batchesPerEpoch,
           imagesPerSecond: 0,
