@@ -22,7 +22,7 @@ import type { InputSpec } from '../ml/preprocess';
 import { predictProbabilities } from '../ml/trainStep';
 import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
 import { backboneFilesHandler, getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
-import { averageHeads, buildHead, composeClassifier, disposeClassifier } from '../ml/transferHead';
+import { averageHeads, buildHeadMembers, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { unfreezeTopLayers } from '../ml/fineTune';
 import { chooseFeatureBackend, type FeatureBackendName } from '../ml/featureBackend';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
@@ -186,10 +186,14 @@ export class TrainingSession {
     const numGenres = this.dataset?.genres.length ?? 25;
     if (usesBackbone(config)) {
       const backbone = await this.loadBackboneFor(config);
-      const count = Math.max(1, config.headEnsemble ?? 1);
-      const members = Array.from({ length: count }, (_, k) =>
-        buildHead({ featureDim: getBackbone(config.backbone).featureDim, numGenres, hidden: HEAD_HIDDEN_UNITS, dropout: HEAD_DROPOUT, l2: HEAD_L2, seed: config.seed, member: count > 1 ? k + 1 : undefined }),
-      );
+      const members = buildHeadMembers(config.headEnsemble ?? 1, {
+        featureDim: getBackbone(config.backbone).featureDim,
+        numGenres,
+        hidden: HEAD_HIDDEN_UNITS,
+        dropout: HEAD_DROPOUT,
+        l2: HEAD_L2,
+        seed: config.seed,
+      });
       const head = averageHeads(members);
       const classifier = composeClassifier(backbone, head);
       try {

@@ -13,7 +13,7 @@ import type { HeadLossKind, TrainConfig } from '../ml/trainConfig';
 import { totalEpochs } from '../ml/trainConfig';
 import {
   averageHeads,
-  buildHead,
+  buildHeadMembers,
   disposeClassifier,
   composeClassifier,
   positiveWeights,
@@ -87,19 +87,11 @@ function lossOptionsFor(kind: Exclude<HeadLossKind, 'auto'>, trainLabels: Uint8A
 
 /** Probabilities of the ensemble: each member's, averaged over members and views, as the composed model computes them. */
 async function predictEnsemble(members: readonly tf.LayersModel[], views: Float32Array[], count: number): Promise<Float32Array> {
-  const perMember = await Promise.all(members.map((member) => predictViews(member, views, count)));
-  if (perMember.length === 1) return perMember[0];
-  const mean = new Float32Array(perMember[0].length);
-  for (const probs of perMember) probs.forEach((p, k) => (mean[k] += p / perMember.length));
-  return mean;
-}
-
-/** Head probabilities averaged over the views (plain, mirrored) of each poster: the same average the model's predictions take. */
-async function predictViews(head: tf.LayersModel, views: Float32Array[], count: number): Promise<Float32Array> {
-  const perView = await Promise.all(views.map((features) => predictHead(head, features, count, 256)));
-  if (perView.length === 1) return perView[0];
-  const mean = new Float32Array(perView[0].length);
-  for (const probs of perView) probs.forEach((p, k) => (mean[k] += p / perView.length));
+  const perMemberAndView = await Promise.all(members.flatMap((member) => views.map((features) => predictHead(member, features, count, 256))));
+  // Every member sees every view, so the mean over all pairs is the mean over members of the mean over views.
+  if (perMemberAndView.length === 1) return perMemberAndView[0];
+  const mean = new Float32Array(perMemberAndView[0].length);
+  for (const probs of perMemberAndView) probs.forEach((p, k) => (mean[k] += p / perMemberAndView.length));
   return mean;
 }
 
@@ -209,19 +201,9 @@ export async function runTransferTraining(run: TransferRun): Promise<void> {
     config.headLoss === 'auto' ? (validation.length > 0 ? ['bce', 'weighted-bce', 'focal'] : ['weighted-bce']) : [config.headLoss];
   let best: BestHead | undefined;
   // Members of the head ensemble train side by side (own seed, shuffles and views); early stopping watches their average.
-  const memberCount = Math.max(1, Math.round(config.headEnsemble ?? 1));
+  const memberCount = config.headEnsemble ?? 1;
   for (const kind of candidates) {
-    const members = Array.from({ length: memberCount }, (_, k) =>
-      buildHead({
-        featureDim,
-        numGenres: g,
-        hidden: HEAD_HIDDEN_UNITS,
-        dropout: HEAD_DROPOUT,
-        l2: HEAD_L2,
-        seed: config.seed + 1000 * k,
-        member: memberCount > 1 ? k + 1 : undefined,
-      }),
-    );
+    const members = buildHeadMembers(memberCount, { featureDim, numGenres: g, hidden: HEAD_HIDDEN_UNITS, dropout: HEAD_DROPOUT, l2: HEAD_L2, seed: config.seed });
     const optimizers = members.map(() => tf.train.adam(config.learningRate));
     const lossOptions = lossOptionsFor(kind, trainLabels, train.length, g);
     const history: EpochMetrics[] = [];
