@@ -13,8 +13,10 @@ export interface SmallRun {
 export class AppPage {
   constructor(readonly page: Page) {}
 
-  async open(backend?: 'webgpu' | 'webgl' | 'cpu'): Promise<void> {
-    await this.page.goto(backend ? `/?backend=${backend}` : '/');
+  /** `options`: more of the address bar's overrides (src/features/useTrainingWorker.ts), e.g. `{ pixelBudgetMB: '0' }`. */
+  async open(backend?: 'webgpu' | 'webgl' | 'cpu', options: Record<string, string> = {}): Promise<void> {
+    const query = new URLSearchParams({ ...(backend ? { backend } : {}), ...options }).toString();
+    await this.page.goto(query ? `/?${query}` : '/');
     await expect(this.page.getByTestId('backend-name')).toBeVisible({ timeout: 60_000 });
   }
 

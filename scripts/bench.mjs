@@ -34,6 +34,10 @@ const HELP = `npm run bench -- [flags]
   --quick             a smoke run: fewest steps and posters, numbers only indicative
   --posters N         posters copied for the run (default 96; --quick 24)
   --pool-sizes LIST   decoder counts to compare, 0 = no pool (default 0,1,max(2,cores))
+  --decode-sizes LIST sizes to decode and feed at, e.g. 400x300,200x150 (the default; --quick 200x150)
+  --decode-rounds N   rounds of the decode comparison (default 3; --quick 1)
+  --feed-epochs N     epochs per way of keeping posters in the feed measurement, 0 skips it
+                      (default 3; --quick 2)
   --decode-workers N  pool size behind training and prediction (default: from hardwareConcurrency)
   --large-batch N --large-warmup N --large-steps N     tutorial size 400x300 (default 2, 1, 1)
   --small-size HxW --small-batch N --small-warmup N --small-steps N   (default 128x96, 8, 1, 2)
@@ -59,6 +63,9 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     posters: { type: 'string' },
     'pool-sizes': { type: 'string' },
+    'decode-sizes': { type: 'string' },
+    'decode-rounds': { type: 'string' },
+    'feed-epochs': { type: 'string' },
     'decode-workers': { type: 'string' },
     'large-batch': { type: 'string' },
     'large-warmup': { type: 'string' },
@@ -136,6 +143,7 @@ function pageConfig() {
     ],
     prediction: { size: { height: 400, width: 300 }, warmRuns: quick ? 1 : 2 },
     memory: { size: small, posters: quick ? 8 : 16, batchSize: count('small-batch', quick ? 4 : 8), epochs: count('epochs', 3) },
+    input: { size: { height: 400, width: 300 }, batchSize: quick ? 8 : 32, repeats: quick ? 2 : 5 },
     // The other fields (batch 32 and 64, 2000 rows, one warm-up each) are the page's defaults.
     pretrained: flags['no-pretrained']
       ? null
@@ -147,9 +155,18 @@ function pageConfig() {
 
 function decodeConfig(posters) {
   const config = {
-    sizes: flags.quick ? [{ height: 200, width: 150 }] : [{ height: 400, width: 300 }, { height: 200, width: 150 }],
+    sizes: flags['decode-sizes']
+      ? flags['decode-sizes'].split(',').map((text) => {
+          const match = /^(\d+)x(\d+)$/.exec(text.trim());
+          if (!match) throw new Error(`--decode-sizes needs HEIGHTxWIDTH,...; got "${text}"`);
+          return { height: Number(match[1]), width: Number(match[2]) };
+        })
+      : flags.quick
+        ? [{ height: 200, width: 150 }]
+        : [{ height: 400, width: 300 }, { height: 200, width: 150 }],
     posters,
-    rounds: flags.quick ? 1 : 3,
+    rounds: count('decode-rounds', flags.quick ? 1 : 3),
+    feedEpochs: count('feed-epochs', flags.quick ? 2 : 3),
   };
   if (flags['pool-sizes'] !== undefined) config.workerCounts = flags['pool-sizes'].split(',').map(Number);
   return config;
@@ -267,9 +284,13 @@ function heapMeter(browserSession) {
 }
 
 async function runPage({ chromium, baseUrl, posterDir, config, label, chromiumArgs }) {
-  const browser = await chromium.launch({ executablePath: flags.chromium, args: chromiumArgs });
+  // A fresh profile on disk, as a user's: an off-the-record context (browser.newPage) keeps the
+  // Origin Private File System in memory behind IPC, slower than a disk and capped at about 1.6 GB.
+  const profile = mkdtempSync(join(tmpdir(), 'poster-genres-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: flags.chromium, args: chromiumArgs });
+  const browser = context.browser();
   try {
-    const page = await browser.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -292,7 +313,8 @@ async function runPage({ chromium, baseUrl, posterDir, config, label, chromiumAr
     if (pageErrors.length > 0) throw new Error(`${label}: page errors: ${pageErrors.join('; ')}`);
     return { browserVersion: browser.version(), result: JSON.parse(await result.textContent()) };
   } finally {
-    await browser.close();
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -355,11 +377,24 @@ async function main() {
   try {
     const runs = [];
     if (!flags['no-decode']) {
-      runs.push({ label: 'decode', config: { decode: decodeConfig(subset.posters), backend: null, training: [], prediction: null, memory: null } });
+      // decodeWorkers: the pool behind \`feed\`, as behind training.
+      runs.push({
+        label: 'decode',
+        config: {
+          decode: decodeConfig(subset.posters),
+          decodeWorkers: config.decodeWorkers,
+          backend: null,
+          training: [],
+          prediction: null,
+          memory: null,
+          input: null,
+          pretrained: null,
+        },
+      });
     }
     for (const backend of backends) {
       // The app trains and predicts with the CNN on the training backend only; wasm runs the frozen stages.
-      const cnnParts = backend === 'wasm' ? { training: [], prediction: null, memory: null } : {};
+      const cnnParts = backend === 'wasm' ? { training: [], prediction: null, memory: null, input: null } : {};
       runs.push({ label: backend, config: { ...config, ...cnnParts, decode: null, backend } });
     }
     for (const run of runs) {

@@ -341,22 +341,26 @@ def page_config(quick):
                              {**SIZE_S, 'batchSize': 16, 'warmupSteps': 1, 'timedSteps': 2}],
                 'prediction': {'size': SIZE_L, 'warmRuns': 3},
                 'memory': {'size': SIZE_S, 'posters': 16, 'batchSize': 8, 'epochs': 3},
+                'input': {'size': SIZE_L, 'batchSize': 32, 'repeats': 3},
                 'pretrained': {'embedWarmupBatches': 1, 'embedTimedBatches': 3, 'headWarmupEpochs': 1, 'headTimedEpochs': 2}}
     return {'training': [{**SIZE_L, 'batchSize': 32, 'warmupSteps': 2, 'timedSteps': 8},
                          {**SIZE_S, 'batchSize': 64, 'warmupSteps': 2, 'timedSteps': 10}],
             'prediction': {'size': SIZE_L, 'warmRuns': 10},
             'memory': {'size': SIZE_S, 'posters': 64, 'batchSize': 16, 'epochs': 3},
+            'input': {'size': SIZE_L, 'batchSize': 64, 'repeats': 10},
             'pretrained': {'embedWarmupBatches': 2, 'embedTimedBatches': 10, 'headWarmupEpochs': 1, 'headTimedEpochs': 5}}
 
 def backend_config(config, backend):
     # wasm runs only the pretrained path: the app uses it for the frozen-backbone stages alone.
-    cnn_parts = {'training': [], 'prediction': None, 'memory': None} if backend == 'wasm' else {}
+    cnn_parts = {'training': [], 'prediction': None, 'memory': None, 'input': None} if backend == 'wasm' else {}
     return {**config, **cnn_parts, 'decode': None, 'backend': backend}
 
 def decode_config(quick, posters, cores):
     counts = sorted({0, 1, 2, 4, 8, cores} if not quick else {0, 1, 2})
     return {'sizes': [SIZE_L, {'height': 200, 'width': 150}] if not quick else [{'height': 200, 'width': 150}],
-            'workerCounts': [n for n in counts if n <= max(2, cores)], 'posters': posters, 'rounds': 1 if quick else 3}
+            'workerCounts': [n for n in counts if n <= max(2, cores)], 'posters': posters, 'rounds': 1 if quick else 3,
+            # Epochs after the first: from memory, from the OPFS spill, decoded again (src/bench/measureFeed.ts).
+            'feedEpochs': 2 if quick else 3}
 
 parser = argparse.ArgumentParser()
 parser.add_argument('--chromium', required=True)
@@ -473,7 +477,8 @@ output = {
     'warnings': [],
 }
 runs = [] if args.no_decode else [('decode', {'decode': decode_config(args.quick, poster_count, cores), 'backend': None,
-                                              'training': [], 'prediction': None, 'memory': None})]
+                                              'training': [], 'prediction': None, 'memory': None, 'input': None,
+                                              'pretrained': None})]
 runs += [(backend, backend_config(config, backend)) for backend in args.backends.split(',') if backend]
 for label, run_config in runs:
     log(f'{label}: starting Chromium')

@@ -7,7 +7,8 @@
  * Every wait is a poll loop that also stops on a page error, a crash or an
  * error alert, so the CLI fails with the app's own message instead of a timeout.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
@@ -62,6 +63,8 @@ export class AppDriver {
     this.#rejectFailed = reject;
   });
   #closing = false;
+  /** @type {string | undefined} the temporary browser profile, deleted on close */
+  #profile;
 
   /**
    * @param {import('@playwright/test').Browser} browser
@@ -84,15 +87,23 @@ export class AppDriver {
   /** @param {DriverOptions} options */
   static async launch(options) {
     const { chromium } = await import('@playwright/test');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ acceptDownloads: true });
+    // A fresh profile on disk, as a user's browser has: an off-the-record context keeps the Origin
+    // Private File System (where decoded posters beyond the memory budget go) in memory, capped near 1.6 GB.
+    const profile = mkdtempSync(join(tmpdir(), 'poster-genres-cli-profile-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, acceptDownloads: true });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    return new AppDriver(browser, await context.newPage(), options);
+    const driver = new AppDriver(/** @type {import('@playwright/test').Browser} */ (context.browser()), context.pages()[0] ?? (await context.newPage()), options);
+    driver.#profile = profile;
+    return driver;
   }
 
   async close() {
     this.#closing = true;
-    await this.browser.close();
+    try {
+      await this.browser.close();
+    } finally {
+      if (this.#profile) rmSync(this.#profile, { recursive: true, force: true });
+    }
   }
 
   /** @param {string} message */

@@ -75,6 +75,7 @@ describe('parseBenchConfig', () => {
         backend: 'metal',
         training: [{ height: 60, width: 300, batchSize: 0, warmupSteps: 1, timedSteps: 1 }],
         memory: { epochs: 1 },
+        decode: { feedEpochs: 1 },
         epochz: 3,
       }),
       2,
@@ -84,6 +85,7 @@ describe('parseBenchConfig', () => {
     expect(result.errors).toEqual([
       'unknown config key "epochz"',
       'backend must be one of webgpu, webgl, cpu, wasm or null, got "metal"',
+      'decode.feedEpochs must be 0 (skip) or at least 2 (the first epoch decodes in every mode), got 1',
       'training[0]: height and width must be whole numbers of at least 76, got {"height":60,"width":300,"batchSize":0,"warmupSteps":1,"timedSteps":1}',
       'training[0]: batchSize and timedSteps must be at least 1, warmupSteps at least 0',
       'memory: posters and batchSize must be at least 1, epochs at least 2',

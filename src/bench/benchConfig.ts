@@ -43,6 +43,7 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
       workerCounts: [...new Set([0, 1, Math.max(2, hardwareConcurrency)])],
       posters: 96,
       rounds: 3,
+      feedEpochs: 3,
     },
     backend: null,
     training: [
@@ -51,6 +52,7 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
     ],
     prediction: { size: TUTORIAL_SIZE, warmRuns: 2 },
     memory: { size: SMALL_SIZE, posters: 16, batchSize: 8, epochs: 3 },
+    input: { size: TUTORIAL_SIZE, batchSize: 32, repeats: 5 },
     pretrained: DEFAULT_PRETRAINED,
     decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
     seed: 42,
@@ -92,7 +94,7 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   const unknownKeys = Object.keys(overrides).filter((key) => !(key in defaults));
   const config: BenchConfig = { ...defaults, ...overrides };
   // An object given for decode, prediction, memory or pretrained replaces only the fields it names.
-  for (const key of ['decode', 'prediction', 'memory', 'pretrained'] as const) {
+  for (const key of ['decode', 'prediction', 'memory', 'input', 'pretrained'] as const) {
     const override: unknown = overrides[key];
     if (typeof override === 'object' && override !== null && defaults[key] !== null) {
       Object.assign(config, { [key]: { ...defaults[key], ...override } });
@@ -115,6 +117,9 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
     if (!isCount(config.decode.posters, 1) || !isCount(config.decode.rounds, 1)) {
       errors.push('decode.posters and decode.rounds must be at least 1');
     }
+    if (!isCount(config.decode.feedEpochs, 0) || config.decode.feedEpochs === 1) {
+      errors.push(`decode.feedEpochs must be 0 (skip) or at least 2 (the first epoch decodes in every mode), got ${config.decode.feedEpochs}`);
+    }
   }
   config.training.forEach((run, k) => {
     checkSize(run, `training[${k}]`, TUTORIAL_CNN_MIN_SIDE, errors);
@@ -133,6 +138,10 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
     if (!isCount(posters, 1) || !isCount(batchSize, 1) || !isCount(epochs, 2)) {
       errors.push('memory: posters and batchSize must be at least 1, epochs at least 2');
     }
+  }
+  if (config.input) {
+    checkSize(config.input.size, 'input.size', 1, errors);
+    if (!isCount(config.input.batchSize, 1) || !isCount(config.input.repeats, 1)) errors.push('input: batchSize and repeats must be at least 1');
   }
   if (config.pretrained) {
     const { backbone, embedBatchSize, embedWarmupBatches, embedTimedBatches, headRows, headBatchSize, headWarmupEpochs, headTimedEpochs } =

@@ -48,6 +48,8 @@ export interface BenchConfig {
     posters: number;
     /** Each round times every worker count once, in turn. */
     rounds: number;
+    /** Epochs of `feed` per size and way of keeping posters (0 skips it). */
+    feedEpochs: number;
   } | null;
   /** The tf.js parts run on this backend only (no fallback); null skips them. */
   backend: BenchBackendName | null;
@@ -57,11 +59,38 @@ export interface BenchConfig {
   prediction: { size: ImageSize; warmRuns: number } | null;
   /** Must be null on wasm. */
   memory: { size: ImageSize; posters: number; batchSize: number; epochs: number } | null;
+  /** Pixels to input tensor, per batch; null skips it. */
+  input: InputConfig | null;
   /** Null skips it. */
   pretrained: PretrainedRunConfig | null;
   /** Decode workers behind training, prediction and memory runs. */
   decodeWorkers: number;
   seed: number;
+}
+
+/** How epochs after the first get their posters: kept in memory, read back from the OPFS spill, or decoded again. */
+export type FeedMode = 'memory' | 'disk' | 'decodeEveryEpoch';
+
+/** Batches per second the training loop could get, with no model: posterBatches over the app's store and pool. */
+export interface FeedMeasurement {
+  posters: number;
+  batchSize: number;
+  decodeWorkers: number;
+  modes: Record<
+    FeedMode,
+    {
+      /** Posters/s per epoch; the first decodes every poster in every mode. */
+      imagesPerSecond: number[];
+      /** Median of the epochs after the first. */
+      laterEpochs: number;
+      keptInMemory: number;
+      keptOnDisk: number;
+      /** Decodes over all epochs. */
+      decodes: number;
+      /** Why the spill stopped or never started, if it did. */
+      notes: string[];
+    }
+  >;
 }
 
 export interface DecodeMeasurement {
@@ -183,6 +212,24 @@ export type PretrainedMeasurement =
   /** The model could not be loaded (no models folder served), or a measurement failed. */
   | { available: false; backbone: BackboneId; modelUrl: string; reason: string };
 
+export interface InputConfig {
+  size: ImageSize;
+  batchSize: number;
+  /** Timed rounds after one untimed. */
+  repeats: number;
+}
+
+/** What turning a batch of uint8 pixels into the model's input costs the training thread. */
+export interface InputMeasurement extends InputConfig {
+  /** How pixelsToInput hands this backend the pixels (src/ml/preprocess.ts). */
+  path: string;
+  /** Medians; pixelsToInput: the app; freshInt32: tf.tensor(uint8), a new Int32Array per batch (the app before). */
+  msPerBatch: { pixelsToInput: number; freshInt32: number };
+  imagesPerSecond: { pixelsToInput: number; freshInt32: number };
+  /** Input values that differ from pixel / 255 over two batches in a row, the first one's buffer overwritten after its call: 0. */
+  wrongValues: number;
+}
+
 export type BackendResult =
   | {
       backend: BenchBackendName;
@@ -195,6 +242,7 @@ export type BackendResult =
       pretrainedBackbone: PretrainedMeasurement | null;
       prediction: PredictionMeasurement | null;
       memory: MemoryMeasurement | null;
+      input: InputMeasurement | null;
     }
   | { backend: BenchBackendName; available: false; reason: string };
 
@@ -204,7 +252,12 @@ export interface BenchResult {
   userAgent: string;
   posters: number;
   /** Keyed by size (`400x300`). */
-  decode: { posters: number; sizes: Record<string, { summary: DecodeSummary; runs: DecodeMeasurement[] }> } | null;
+  decode: {
+    posters: number;
+    sizes: Record<string, { summary: DecodeSummary; runs: DecodeMeasurement[] }>;
+    /** Keyed by size, as `sizes`. */
+    feed: Record<string, FeedMeasurement>;
+  } | null;
   backend: BackendResult | null;
   seconds: number;
 }

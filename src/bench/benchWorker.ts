@@ -22,6 +22,8 @@ import type {
   TrainingMeasurement,
 } from './benchProtocol';
 import { measureDecodeThroughput } from './measureDecode';
+import { measureFeed } from './measureFeed';
+import { measureInputPreparation } from './measureInput';
 import { measurePretrained } from './measurePretrained';
 import { measureMemory, measurePrediction, measureTraining, type MeasureContext } from './measureTraining';
 import { roundTo3, summarizeDecode } from './stats';
@@ -91,6 +93,7 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
     const training: TrainingMeasurement[] = [];
     for (const run of config.training) training.push(await measureTraining(run, measureContext));
     const memory = config.memory ? await measureMemory(config.memory, measureContext, checkpoint) : null;
+    const input = config.input ? await measureInputPreparation(config.input, progress) : null;
     const pretrainedBackbone = config.pretrained ? await measurePretrained(config.pretrained, measureContext) : null;
     return {
       backend,
@@ -101,6 +104,7 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
       pretrainedBackbone,
       prediction,
       memory,
+      input,
     };
   } finally {
     pool.dispose();
@@ -118,11 +122,16 @@ async function run(request: Extract<BenchRequest, { type: 'run' }>): Promise<voi
   if (config.decode) {
     const files = items.slice(0, config.decode.posters).map((item) => item.file);
     const bySize = await measureDecodeThroughput(files, config.decode.sizes, config.decode.workerCounts, config.decode.rounds, progress);
+    const feed =
+      config.decode.feedEpochs > 0
+        ? await measureFeed(items.slice(0, config.decode.posters), config.decode.sizes, config.decode.feedEpochs, config.decodeWorkers, numGenres, progress)
+        : {};
     decode = {
       posters: files.length,
       sizes: Object.fromEntries(
         Object.entries(bySize).map(([size, runs]) => [size, { summary: summarizeDecode(runs), runs }]),
       ),
+      feed,
     };
   }
   const backend = config.backend

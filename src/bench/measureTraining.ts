@@ -86,7 +86,7 @@ export async function measureTraining(run: TrainingRunConfig, context: MeasureCo
   } finally {
     optimizer.dispose();
     model.dispose();
-    store.clear();
+    await store.clear();
   }
 }
 
@@ -166,7 +166,7 @@ export async function measureMemory(
   } finally {
     optimizer.dispose();
     model.dispose();
-    store.clear();
+    await store.clear();
   }
   const afterEpochs = checkpoints.slice(1);
   return {

@@ -14,10 +14,12 @@ export interface TrainingWorker {
 export interface WorkerOptions {
   backend?: BackendName;
   decodeWorkers?: number;
+  /** Bytes of decoded posters kept in memory between epochs (beyond it they go to disk). */
+  pixelBudgetBytes?: number;
 }
 
 /** Owns the worker for the page's lifetime and folds its events into state. */
-export function useTrainingWorker({ backend, decodeWorkers }: WorkerOptions): TrainingWorker {
+export function useTrainingWorker({ backend, decodeWorkers, pixelBudgetBytes }: WorkerOptions): TrainingWorker {
   const [state, dispatch] = useReducer(appReducer, initialAppState);
   const clientRef = useRef<TrainingClient | null>(null);
 
@@ -25,13 +27,13 @@ export function useTrainingWorker({ backend, decodeWorkers }: WorkerOptions): Tr
     const client = new TrainingClient();
     clientRef.current = client;
     const unsubscribe = client.subscribe(dispatch);
-    client.send({ type: 'init', backend, decodeWorkers });
+    client.send({ type: 'init', backend, decodeWorkers, pixelBudgetBytes });
     return () => {
       unsubscribe();
       client.terminate();
       clientRef.current = null;
     };
-  }, [backend, decodeWorkers]);
+  }, [backend, decodeWorkers, pixelBudgetBytes]);
 
   const send = (request: WorkerRequest) => clientRef.current?.send(request);
   return { state, send, dispatch };
@@ -39,7 +41,9 @@ export function useTrainingWorker({ backend, decodeWorkers }: WorkerOptions): Tr
 
 /**
  * `?backend=webgl|webgpu|cpu` forces a backend; `?decoders=N` sets the number
- * of poster-decoding workers (1-16). Anything else is ignored.
+ * of poster-decoding workers (1-16); `?pixelBudgetMB=N` the megabytes of
+ * decoded posters kept in memory between epochs (0-65536; the rest go to
+ * disk). Anything else is ignored.
  */
 export function workerOptionsFromUrl(search: string): WorkerOptions {
   const params = new URLSearchParams(search);
@@ -47,5 +51,8 @@ export function workerOptionsFromUrl(search: string): WorkerOptions {
   const backend = value === 'webgpu' || value === 'webgl' || value === 'cpu' ? value : undefined;
   const decoders = Number(params.get('decoders'));
   const decodeWorkers = Number.isInteger(decoders) && decoders >= 1 && decoders <= 16 ? decoders : undefined;
-  return { backend, decodeWorkers };
+  const budgetText = params.get('pixelBudgetMB')?.trim();
+  const budgetMB = budgetText ? Number(budgetText) : NaN; // Number('') is 0
+  const pixelBudgetBytes = Number.isInteger(budgetMB) && budgetMB >= 0 && budgetMB <= 65536 ? budgetMB * 1024 * 1024 : undefined;
+  return { backend, decodeWorkers, pixelBudgetBytes };
 }

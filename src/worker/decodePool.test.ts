@@ -161,7 +161,7 @@ describe('DecodePool', () => {
     }));
     const store = new PosterPixelStore(spec, pool.decode, 1 << 20, () => {});
     const batches = [];
-    for await (const batch of posterBatches(items, [2, 0, 1], 2, store, 1)) batches.push(batch);
+    for await (const batch of posterBatches(items, [2, 0, 1], 2, store, 1)) batches.push({ ...batch, pixels: batch.pixels.slice() });
     expect(batches.map((b) => b.indices)).toEqual([[2, 0], [1]]);
     expect(Array.from(batches[0].pixels)).toEqual([3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1]);
     expect(Array.from(batches[1].labels)).toEqual([0]);

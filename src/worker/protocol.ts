@@ -26,8 +26,11 @@ export interface GenreScore {
 }
 
 export type WorkerRequest =
-  /** decodeWorkers: size of the poster-decoding pool; default from the core count. */
-  | { type: 'init'; backend?: BackendName; decodeWorkers?: number }
+  /**
+   * decodeWorkers: size of the poster-decoding pool; default from the core count.
+   * pixelBudgetBytes: decoded posters kept in memory between epochs; default PIXEL_BUDGET_BYTES.
+   */
+  | { type: 'init'; backend?: BackendName; decodeWorkers?: number; pixelBudgetBytes?: number }
   | { type: 'loadDataset'; posters: File[]; csv: File }
   | { type: 'describeModel'; config: TrainConfig }
   | { type: 'train'; config: TrainConfig }

@@ -6,12 +6,13 @@ import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../me
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelToArtifacts, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import { restoreOptimizerState, saveOptimizerState, type SavedOptimizerWeight } from '../ml/optimizerState';
-import type { InputSpec } from '../ml/preprocess';
+import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
 import type { TrainConfig } from '../ml/trainConfig';
 import { trainOnBatch, type PixelBatch, type StepResult } from '../ml/trainStep';
 import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
-import { PosterPixelStore, posterBatches, type DecodeFn, type PosterSourceItem } from './posterBatches';
+import type { PixelSpillFactory } from './pixelSpill';
+import { describePixelStore, PosterPixelStore, posterBatches, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { EpochMetrics, WorkerEvent } from './protocol';
 
 /** The tutorial printed the running loss every 15 batches. */
@@ -48,6 +49,10 @@ export interface RunContext {
   checkpoints: CheckpointStore;
   /** Called after every epoch with the model as it now stands. */
   onModel: (model: tf.LayersModel, metadata: ModelMetadata) => void;
+  /** Where decoded posters beyond the memory budget go (the worker's OPFS file); without one they are decoded again. */
+  pixelSpill?: PixelSpillFactory;
+  /** Bytes of decoded posters kept in memory; defaults to PIXEL_BUDGET_BYTES. */
+  pixelBudgetBytes?: number;
 }
 
 /** Multi-hot rows packed into one [rows, width] row-major buffer. */
@@ -69,8 +74,10 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   const lastEpoch = run.totalEpochs ?? config.epochs;
   const optimizer = tf.train.adam(run.learningRate ?? config.learningRate);
   if (run.optimizerState) await restoreOptimizerState(optimizer, run.optimizerState);
+  const note = (message: string) => emit({ type: 'log', message });
   const store =
-    run.pixelStore ?? new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
+    run.pixelStore ??
+    new PosterPixelStore(spec, run.decode, run.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }), run.pixelSpill?.(pixelsPerPoster(spec), note));
   const step = run.step ?? ((m, o, batch) => trainOnBatch(m, o, batch, { spec, numGenres }));
   const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
   const history = [...run.history];
@@ -178,12 +185,14 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
             ? `, val mAP ${metrics.validation.mapMacro?.toFixed(3) ?? '-'} (constant prior ${metrics.baseline?.mapMacro?.toFixed(3) ?? '-'})`
             : ''),
       });
+      // Every poster has been decoded once by now: say what the next epochs read instead of decoding.
+      if (epoch === run.startEpoch && epoch < lastEpoch) emit({ type: 'log', message: describePixelStore(store.report()) });
       await saveCheckpoint(run, model, optimizer, metadata, history);
     }
     emit({ type: 'done', reason: stop.requested ? 'stopped' : 'completed', epochsCompleted });
   } finally {
     optimizer.dispose();
-    store.clear();
+    await store.clear();
   }
 }
 

@@ -6,6 +6,7 @@ import type { InputSpec } from '../ml/preprocess';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
 import { MemoryCheckpointStore } from './checkpointStore';
 import { MemoryEmbeddingStore } from './embeddingCache';
+import { MemoryPixelSpill } from './pixelSpill';
 import type { WorkerEvent } from './protocol';
 import { TrainingSession } from './trainingSession';
 
@@ -162,5 +163,32 @@ describe('TrainingSession (the worker without a Worker)', () => {
       files: [new File(['{}'], 'model.json'), new File([new Uint8Array(8)], 'weights.bin'), new File(['{"format":"other"}'], 'metadata.json')],
     });
     expect(ofType('error')[0].message).toMatch(/import refused: metadata.json is not a Poster Genres model/);
+  });
+
+  it('keeps decoded posters beyond the memory budget in the spill, so the second epoch decodes nothing', async () => {
+    const events: WorkerEvent[] = [];
+    const decoded: string[] = [];
+    const spill = new MemoryPixelSpill();
+    const session = new TrainingSession({
+      emit: (event) => events.push(event),
+      decode: async (file, spec) => {
+        decoded.push((file as File).name);
+        return fakeDecode(file, spec);
+      },
+      checkpoints: new MemoryCheckpointStore(),
+      embeddings: new MemoryEmbeddingStore(),
+      pixelSpill: () => spill,
+    });
+    await session.handle({ type: 'init', backend: 'cpu', pixelBudgetBytes: 0 });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: { ...CONFIG, epochs: 2 } });
+    expect(events.filter((event) => event.type === 'error')).toEqual([]);
+    expect(events.filter((event) => event.type === 'epochEnd')).toHaveLength(2);
+    // Each of the five posters once, the corrupt one included; nothing in epoch 2.
+    expect(decoded.sort()).toEqual(['p1.jpg', 'p2.jpg', 'p3.jpg', 'p4.jpg', 'p5.jpg']);
+    const logs = events.flatMap((event) => (event.type === 'log' ? [event.message] : []));
+    expect(logs).toContain('decoded posters kept for the next epochs: 4 (0 in memory (0 MB), 4 in a memory spill (0 MB))');
+    // The run deletes what it spilled.
+    expect(spill.posters).toBe(0);
   });
 });

@@ -34,6 +34,7 @@ import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEve
 import { flattenLabels, runTrainingEpochs, type TrainingRun } from './trainingLoop';
 import { FINE_TUNE_LAYERS, FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
 import type { EmbeddingStore } from './embeddingCache';
+import type { PixelSpillFactory } from './pixelSpill';
 
 export interface SessionDeps {
   emit: (event: WorkerEvent) => void;
@@ -44,6 +45,8 @@ export interface SessionDeps {
   featureBackends?: readonly FeatureBackendName[];
   /** How a feature backend runs, for the log (e.g. WASM's thread count). */
   describeFeatureBackend?: (backend: FeatureBackendName) => string;
+  /** Where training keeps decoded posters beyond the memory budget (the worker's OPFS file). */
+  pixelSpill?: PixelSpillFactory;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -86,6 +89,8 @@ export class TrainingSession {
   private backboneFiles?: File[];
   private current?: CurrentModel;
   private backend: BackendName = 'cpu';
+  /** From init (`?pixelBudgetMB=`); undefined: PIXEL_BUDGET_BYTES. */
+  private pixelBudgetBytes?: number;
   private training = false;
   private readonly stopFlag = { requested: false };
   private readonly now: () => number;
@@ -98,6 +103,7 @@ export class TrainingSession {
     try {
       switch (request.type) {
         case 'init':
+          this.pixelBudgetBytes = request.pixelBudgetBytes;
           return await this.init(request.backend);
         case 'loadDataset':
           return await this.loadDataset(request.posters, request.csv);
@@ -300,6 +306,8 @@ export class TrainingSession {
         emit: this.deps.emit,
         now: this.now,
         decode: this.deps.decode,
+        pixelSpill: this.deps.pixelSpill,
+        pixelBudgetBytes: this.pixelBudgetBytes,
         checkpoints: this.deps.checkpoints,
         restoreTrainingBackend: async () => {
           if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
@@ -377,7 +385,7 @@ export class TrainingSession {
   }
 
   /** Runs epochs; on a lost WebGPU device, continues from the last checkpoint on WebGL. */
-  private async run(run: Omit<TrainingRun, 'stop' | 'emit' | 'now' | 'decode' | 'checkpoints' | 'onModel'>): Promise<void> {
+  private async run(run: Omit<TrainingRun, 'stop' | 'emit' | 'now' | 'decode' | 'pixelSpill' | 'pixelBudgetBytes' | 'checkpoints' | 'onModel'>): Promise<void> {
     if (this.training) throw new Error('training is already running');
     this.training = true;
     this.stopFlag.requested = false;
@@ -389,6 +397,8 @@ export class TrainingSession {
         emit: this.deps.emit,
         now: this.now,
         decode: this.deps.decode,
+        pixelSpill: this.deps.pixelSpill,
+        pixelBudgetBytes: this.pixelBudgetBytes,
         checkpoints: this.deps.checkpoints,
         onModel: (model, metadata) => this.setCurrent({ model, metadata, source: 'trained' }),
       });

@@ -9,6 +9,7 @@ import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointSto
 import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
 import { decodePoster, PosterDecodeError } from './decodePoster';
 import { IndexedDbEmbeddingStore, MemoryEmbeddingStore } from './embeddingCache';
+import { OpfsPixelSpill } from './opfsPixelSpill';
 import type { DecodeFn } from './posterBatches';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
@@ -68,6 +69,8 @@ const decode: DecodeFn = async (file, spec) => {
 const session = new TrainingSession({
   emit: (event: WorkerEvent) => self.postMessage(event),
   decode,
+  // Posters beyond the in-memory budget (400x300: 2.2 GB for the full set) are read back from disk, not decoded again.
+  pixelSpill: (bytesPerPoster, note) => new OpfsPixelSpill(bytesPerPoster, note),
   describeAdapter: async (backend) => `${await describeAdapter(backend)}; ${poolNote}`,
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),

@@ -8,7 +8,7 @@ import { extractFeaturePairs, extractFeatures, type BackboneInfo } from '../ml/b
 import { fineTuneStep, unfreezeTopLayers } from '../ml/fineTune';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
-import type { InputSpec } from '../ml/preprocess';
+import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
 import type { HeadLossKind, TrainConfig } from '../ml/trainConfig';
 import { totalEpochs } from '../ml/trainConfig';
 import {
@@ -107,13 +107,26 @@ function gather<T extends Float32Array | Uint8Array>(source: T, rows: readonly n
  * top backbone layers are unfrozen and trained on augmented pixels.
  */
 export async function runTransferTraining(run: TransferRun): Promise<void> {
+  const { config, emit } = run;
+  // The model predicts with this spec: the backbone's input, plus mirror averaging when the head learns both views.
+  const spec: InputSpec = { ...run.backboneInfo.input, averageMirrored: config.mirrorPosters };
+  // Only fine-tuning reads the pixels again; the frozen path would write the spill for nothing.
+  const fineTunes = config.modelKind === 'mobilenet-finetune' && config.fineTuneEpochs > 0;
+  const note = (message: string) => emit({ type: 'log', message });
+  const spill = fineTunes ? run.pixelSpill?.(pixelsPerPoster(spec), note) : undefined;
+  const store = new PosterPixelStore(spec, run.decode, run.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }), spill);
+  try {
+    await runTransferStages(run, spec, store);
+  } finally {
+    await store.clear();
+  }
+}
+
+async function runTransferStages(run: TransferRun, spec: InputSpec, store: PosterPixelStore): Promise<void> {
   const { config, dataset, emit, stop, now, backboneInfo } = run;
   const g = dataset.genres.length;
-  // The model predicts with this spec: the backbone's input, plus mirror averaging when the head learns both views.
-  const spec: InputSpec = { ...backboneInfo.input, averageMirrored: config.mirrorPosters };
   const featureDim = backboneInfo.featureDim;
   const views = config.mirrorPosters ? 2 : 1;
-  const store = new PosterPixelStore(spec, run.decode, PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }));
 
   // Same split as the pixel loop computes (same function, items and seed); unreadable posters drop out below.
   const split = splitTrainValidation(dataset.items.map((item) => item.labels), config.valFraction, config.seed);
