@@ -9,7 +9,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
 import { CliError } from './options.mjs';
@@ -51,6 +51,7 @@ const squash = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
  * @typedef {object} DriverOptions
  * @property {(message: string) => void} log  to stderr
  * @property {boolean} verbose  echo the page's console
+ * @property {string} [profile]  browser profile folder to keep; default a fresh one, deleted on close
  */
 
 export class AppDriver {
@@ -63,7 +64,7 @@ export class AppDriver {
     this.#rejectFailed = reject;
   });
   #closing = false;
-  /** @type {string | undefined} the temporary browser profile, deleted on close */
+  /** @type {string | undefined} the temporary browser profile (not one given with --profile), deleted on close */
   #profile;
 
   /**
@@ -89,11 +90,12 @@ export class AppDriver {
     const { chromium } = await import('@playwright/test');
     // A fresh profile on disk, as a user's browser has: an off-the-record context keeps the Origin
     // Private File System (where decoded posters beyond the memory budget go) in memory, capped near 1.6 GB.
-    const profile = mkdtempSync(join(tmpdir(), 'poster-genres-cli-profile-'));
+    const profile = options.profile ? resolve(options.profile) : mkdtempSync(join(tmpdir(), 'poster-genres-cli-profile-'));
+    if (options.profile) mkdirSync(profile, { recursive: true });
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, acceptDownloads: true });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const driver = new AppDriver(/** @type {import('@playwright/test').Browser} */ (context.browser()), context.pages()[0] ?? (await context.newPage()), options);
-    driver.#profile = profile;
+    if (!options.profile) driver.#profile = profile;
     return driver;
   }
 

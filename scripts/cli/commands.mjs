@@ -30,6 +30,7 @@ function appFlags(flags) {
     url: urlFlag(text(flags, 'url')),
     noBuild: flags['no-build'] === true,
     verbose: flags.verbose === true,
+    profile: text(flags, 'profile'),
     timeoutMs: minutes === undefined ? undefined : minutes * 60_000,
   };
 }
@@ -45,7 +46,7 @@ async function withApp(options, io, use) {
   const server = await serveApp({ url: options.url, noBuild: options.noBuild, log: io.log });
   io.onCleanup(() => server.close());
   io.log(`starting Chromium`);
-  const app = await AppDriver.launch({ log: io.log, verbose: options.verbose });
+  const app = await AppDriver.launch({ log: io.log, verbose: options.verbose, profile: options.profile });
   io.onCleanup(() => app.close());
   await app.open(server.url, options.backend);
   return use(app);

@@ -40,6 +40,11 @@ const APP_FLAGS = {
   url: { type: 'string', value: 'URL', help: 'use the app already served at URL instead of starting a preview server' },
   'no-build': { type: 'boolean', help: 'serve dist/ as it is, even when src/ is newer (default: rebuild a stale or missing dist/)' },
   'timeout-min': { type: 'string', value: 'N', help: 'give up after N minutes of training or prediction (default: no limit)' },
+  profile: {
+    type: 'string',
+    value: 'DIR',
+    help: "browser profile kept between runs, so a second run reuses the app's embedding cache (default: a fresh one, deleted afterwards)",
+  },
   verbose: { type: 'boolean', help: "echo the page's console messages to stderr" },
   help: { type: 'boolean', help: 'show this help' },
 };

@@ -72,7 +72,8 @@ export class OpfsPixelSpill implements PixelSpill {
     const slot = this.slots.size;
     try {
       const written = open.file.write(pixels, { at: slot * this.bytesPerPoster });
-      if (written !== pixels.length) throw new Error(`wrote ${written} of ${pixels.length} bytes`);
+      // Out of quota, Chromium's in-memory OPFS (private windows) returns an error code here instead of throwing.
+      if (written !== pixels.length) throw new Error(`a write of ${pixels.length} bytes returned ${written}; storage full?`);
     } catch (error) {
       this.stop(`the disk cache of decoded posters stopped at ${this.slots.size} posters (${describe(error)}); the rest are decoded again each epoch`);
       return false;
