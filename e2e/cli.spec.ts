@@ -59,7 +59,7 @@ test.afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, forc
 test('bad arguments fail fast with a clear message and a non-zero exit', async () => {
   const help = await runCli(['train', '--help']);
   expect(help.code).toBe(0);
-  for (const flag of ['--data', '--csv', '--out', '--epochs', '--batch', '--lr', '--size', '--val', '--seed', '--backend', '--model', '--url', '--no-build', '--backbone', '--mirror', '--heads', '--head-loss', '--fine-tune-epochs']) {
+  for (const flag of ['--data', '--csv', '--out', '--epochs', '--batch', '--lr', '--size', '--val', '--seed', '--backend', '--model', '--url', '--no-build', '--backbone', '--mirror', '--heads', '--head-loss', '--fine-tune-epochs', '--profile']) {
     expect(help.stdout).toContain(flag);
   }
 
@@ -100,6 +100,25 @@ test('train writes the model, its metrics and its log, streaming the log', async
   expect(metrics.epochs[0].validation.mapMacro).toBeGreaterThanOrEqual(0);
   expect(metrics.epochs[0].validation.mapMacro).toBeLessThanOrEqual(1);
   expect(readFileSync(join(modelDir, 'training-log.txt'), 'utf8')).toContain('epoch 1: train loss');
+});
+
+test('runs that share --profile share the embedding cache: the second computes none', async () => {
+  test.setTimeout(8 * 60_000);
+  const profile = tempDir('profile');
+  const train = () =>
+    runCli(
+      ['train', '--data', subset.dir, '--out', tempDir('frozen'), '--model', 'mobilenet-frozen', '--backbone', 'mobilenet_v2_035_224', '--mirror', 'off', '--heads', '1', '--epochs', '1', '--profile', profile, '--no-build'],
+      4 * 60_000,
+    );
+  const first = await train();
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stdout).toContain('embeddings: 0 from the cache, 24 computed');
+  const second = await train();
+  expect(second.code, second.stderr).toBe(0);
+  expect(second.stdout).toContain('embeddings: 24 from the cache, 0 computed');
+  // The same origin both times: IndexedDB belongs to it, port included.
+  const served = (run: CliRun) => /serving dist\/ at (\S+)/.exec(run.stderr)?.[1];
+  expect(served(second)).toBe(served(first));
 });
 
 test('predict writes one CSV row of probabilities per poster', async ({ baseURL }) => {

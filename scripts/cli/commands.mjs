@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { AppDriver } from './appDriver.mjs';
 import { checkModelFolder, checkPosterFolder, labelsFor, MODEL_FILES } from './files.mjs';
 import { BACKBONE_IDS, BACKENDS, choiceFlag, CliError, HEAD_LOSSES, MODEL_KINDS, numberFlag, sizeFlag, urlFlag } from './options.mjs';
-import { serveApp } from './server.mjs';
+import { savedPort, savePort, serveApp } from './server.mjs';
 
 /**
  * @typedef {object} Io
@@ -43,7 +43,9 @@ function appFlags(flags) {
  * @returns {Promise<T>}
  */
 async function withApp(options, io, use) {
-  const server = await serveApp({ url: options.url, noBuild: options.noBuild, log: io.log });
+  const port = options.profile ? savedPort(options.profile) : undefined;
+  const server = await serveApp({ url: options.url, noBuild: options.noBuild, log: io.log, port });
+  if (options.profile && !options.url && port === undefined) savePort(options.profile, server.url);
   io.onCleanup(() => server.close());
   io.log(`starting Chromium`);
   const app = await AppDriver.launch({ log: io.log, verbose: options.verbose, profile: options.profile });

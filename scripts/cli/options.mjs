@@ -43,7 +43,7 @@ const APP_FLAGS = {
   profile: {
     type: 'string',
     value: 'DIR',
-    help: "browser profile kept between runs, so a second run reuses the app's embedding cache (default: a fresh one, deleted afterwards)",
+    help: "browser profile kept between runs, with the port the app is served on, so a second run reuses its embedding cache (default: a fresh profile, deleted afterwards)",
   },
   verbose: { type: 'boolean', help: "echo the page's console messages to stderr" },
   help: { type: 'boolean', help: 'show this help' },

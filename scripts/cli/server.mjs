@@ -4,7 +4,7 @@
  * project's vite.config.ts (so /models/ is served as in `npm run preview`),
  * on a free port of 127.0.0.1. Rebuilds dist/ first when it is stale.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError } from './options.mjs';
 
@@ -61,10 +61,31 @@ async function ensureBuilt({ noBuild, log }) {
  */
 
 /**
- * @param {{ url?: string, noBuild: boolean, log: (message: string) => void }} options
+ * The app's IndexedDB (its embedding cache) belongs to its origin, port
+ * included: a browser profile kept with --profile keeps the port it was first
+ * served on, in this file inside the profile.
+ */
+const PORT_FILE = 'poster-genres-port';
+
+/** @param {string} profile @returns {number | undefined} */
+export function savedPort(profile) {
+  const file = join(profile, PORT_FILE);
+  const port = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/** @param {string} profile @param {string} url */
+export function savePort(profile, url) {
+  mkdirSync(profile, { recursive: true });
+  writeFileSync(join(profile, PORT_FILE), `${new URL(url).port}\n`);
+}
+
+/**
+ * @param {{ url?: string, noBuild: boolean, log: (message: string) => void, port?: number }} options
+ *   port: serve on this one (a kept profile's); default a free one
  * @returns {Promise<AppServer>}
  */
-export async function serveApp({ url, noBuild, log }) {
+export async function serveApp({ url, noBuild, log, port }) {
   if (url) {
     log(`using the app at ${url}`);
     return { url: url.endsWith('/') ? url : `${url}/`, close: async () => {} };
@@ -72,7 +93,13 @@ export async function serveApp({ url, noBuild, log }) {
   await ensureBuilt({ noBuild, log });
   const { preview } = await import('vite');
   // Port 0: the system picks a free port; several CLIs and the test server can run side by side.
-  const server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+  let server;
+  try {
+    server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: port ?? 0, strictPort: true, open: false } });
+  } catch (error) {
+    if (port === undefined) throw error;
+    throw new CliError(`port ${port}, where this profile's app (and its embedding cache) lives, is busy: is another run using the same --profile? (${error instanceof Error ? error.message : String(error)})`);
+  }
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new CliError('the preview server did not report its port');
   const served = `http://127.0.0.1:${address.port}/`;
