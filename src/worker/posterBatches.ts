@@ -130,7 +130,7 @@ export class PosterPixelStore {
   }
 }
 
-/** "6,242 posters kept for the next epochs: 2,133 in memory (768 MB), 4,109 on disk (...) (1.48 GB)". */
+/** E.g. "decoded posters kept for the next epochs: 6,242 (2,236 in memory (805 MB), 4,006 on disk (Origin Private File System) (1.44 GB))". */
 export function describePixelStore(report: PixelStoreReport): string {
   const size = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`);
   const spilled = report.spilled && report.spilled.posters > 0 ? report.spilled : null;
