@@ -26,6 +26,7 @@ export class OpfsPixelSpill implements PixelSpill {
   private opening: Promise<OpenFile | null> | undefined;
   private readonly slots = new Map<number, number>();
   private stopped = false;
+  private cleared = false;
 
   constructor(
     private readonly bytesPerPoster: number,
@@ -65,9 +66,9 @@ export class OpfsPixelSpill implements PixelSpill {
 
   async put(key: number, pixels: Uint8Array): Promise<boolean> {
     if (this.slots.has(key)) return true;
-    if (this.stopped || pixels.length !== this.bytesPerPoster) return false;
+    if (this.cleared || this.stopped || pixels.length !== this.bytesPerPoster) return false;
     const open = await this.open();
-    if (!open || this.stopped) return false;
+    if (!open || this.stopped || this.cleared) return false;
     // From here on everything is synchronous, so concurrent puts cannot take the same slot.
     const slot = this.slots.size;
     try {
@@ -99,6 +100,7 @@ export class OpfsPixelSpill implements PixelSpill {
   }
 
   async clear(): Promise<void> {
+    this.cleared = true;
     const open = await this.opening;
     this.opening = undefined;
     this.slots.clear();

@@ -18,7 +18,11 @@ export interface PixelSpill {
   readonly bytes: number;
   /** Where they are kept, for the log ("on disk (Origin Private File System)"). */
   readonly where: string;
-  /** Deletes everything kept and releases the storage. */
+  /**
+   * Deletes everything kept and releases the storage. Final: a run that was
+   * stopped mid-epoch may still finish decoding a prefetched batch after it,
+   * and those posters must not open a new file nobody deletes.
+   */
   clear(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export type PixelSpillFactory = (bytesPerPoster: number, note: (message: string)
 /** A spill in memory: for tests, and the shape every implementation follows. */
 export class MemoryPixelSpill implements PixelSpill {
   private readonly kept = new Map<number, Uint8Array>();
+  private cleared = false;
   readonly where = 'in a memory spill';
 
   constructor(private readonly capacityPosters = Infinity) {}
@@ -46,7 +51,7 @@ export class MemoryPixelSpill implements PixelSpill {
   }
 
   async put(key: number, pixels: Uint8Array): Promise<boolean> {
-    if (this.kept.size >= this.capacityPosters && !this.kept.has(key)) return false;
+    if (this.cleared || (this.kept.size >= this.capacityPosters && !this.kept.has(key))) return false;
     this.kept.set(key, pixels.slice());
     return true;
   }
@@ -63,6 +68,7 @@ export class MemoryPixelSpill implements PixelSpill {
   }
 
   async clear(): Promise<void> {
+    this.cleared = true;
     this.kept.clear();
   }
 }

@@ -80,6 +80,9 @@ describe('PosterPixelStore', () => {
 
     await store.clear();
     expect(spill.posters).toBe(0);
+    // A prefetched batch that finishes after a stop keeps nothing more.
+    await epoch(store, list, [0, 1, 2, 3]);
+    expect(spill.posters).toBe(0);
   });
 
   it('decodes again what neither memory nor the spill can hold, and says so', async () => {
