@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_ARGS } from './chromium.mjs';
+import { CHROMIUM_ARGS, launchWithProfile } from './chromium.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, '.bench', 'dist');
@@ -284,13 +284,9 @@ function heapMeter(browserSession) {
 }
 
 async function runPage({ chromium, baseUrl, posterDir, config, label, chromiumArgs }) {
-  // A fresh profile on disk, as a user's: an off-the-record context (browser.newPage) keeps the
-  // Origin Private File System in memory behind IPC, slower than a disk and capped at about 1.6 GB.
-  const profile = mkdtempSync(join(tmpdir(), 'poster-genres-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: flags.chromium, args: chromiumArgs });
-  const browser = context.browser();
+  // A fresh profile on disk, as a user's (see launchWithProfile), deleted afterwards.
+  const { browser, page, close } = await launchWithProfile(chromium, { executablePath: flags.chromium, args: chromiumArgs });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -313,8 +309,7 @@ async function runPage({ chromium, baseUrl, posterDir, config, label, chromiumAr
     if (pageErrors.length > 0) throw new Error(`${label}: page errors: ${pageErrors.join('; ')}`);
     return { browserVersion: browser.version(), result: JSON.parse(await result.textContent()) };
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -7,11 +7,10 @@
  * Every wait is a poll loop that also stops on a page error, a crash or an
  * error alert, so the CLI fails with the app's own message instead of a timeout.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.mjs';
+import { launchWithProfile } from '../chromium.mjs';
 import { CliError } from './options.mjs';
 
 /** @typedef {import('@playwright/test').Page} Page */
@@ -64,8 +63,8 @@ export class AppDriver {
     this.#rejectFailed = reject;
   });
   #closing = false;
-  /** @type {string | undefined} the temporary browser profile (not one given with --profile), deleted on close */
-  #profile;
+  /** Closes the browser (and deletes a temporary profile). */
+  #close = async () => {};
 
   /**
    * @param {import('@playwright/test').Browser} browser
@@ -88,24 +87,16 @@ export class AppDriver {
   /** @param {DriverOptions} options */
   static async launch(options) {
     const { chromium } = await import('@playwright/test');
-    // A fresh profile on disk, as a user's browser has: an off-the-record context keeps the Origin
-    // Private File System (where decoded posters beyond the memory budget go) in memory, capped near 1.6 GB.
-    const profile = options.profile ? resolve(options.profile) : mkdtempSync(join(tmpdir(), 'poster-genres-cli-profile-'));
-    if (options.profile) mkdirSync(profile, { recursive: true });
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, acceptDownloads: true });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    const driver = new AppDriver(/** @type {import('@playwright/test').Browser} */ (context.browser()), context.pages()[0] ?? (await context.newPage()), options);
-    if (!options.profile) driver.#profile = profile;
+    const launched = await launchWithProfile(chromium, { profile: options.profile, acceptDownloads: true });
+    launched.context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const driver = new AppDriver(launched.browser, launched.page, options);
+    driver.#close = launched.close;
     return driver;
   }
 
   async close() {
     this.#closing = true;
-    try {
-      await this.browser.close();
-    } finally {
-      if (this.#profile) rmSync(this.#profile, { recursive: true, force: true });
-    }
+    await this.#close();
   }
 
   /** @param {string} message */

@@ -55,6 +55,22 @@ export interface RunContext {
   pixelBudgetBytes?: number;
 }
 
+/**
+ * The store a run decodes its posters through: the run's memory budget, its
+ * disk spill when `spill` (only runs that read the pixels again want one),
+ * unreadable posters reported as skipped.
+ */
+export function pixelStoreFor(run: RunContext, spec: InputSpec, { spill }: { spill: boolean }): PosterPixelStore {
+  const note = (message: string) => run.emit({ type: 'log', message });
+  return new PosterPixelStore(
+    spec,
+    run.decode,
+    run.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES,
+    (issue) => run.emit({ type: 'posterSkipped', issue }),
+    spill ? run.pixelSpill?.(pixelsPerPoster(spec), note) : undefined,
+  );
+}
+
 /** Multi-hot rows packed into one [rows, width] row-major buffer. */
 export function flattenLabels(rows: readonly Uint8Array[], width: number): Uint8Array {
   const out = new Uint8Array(rows.length * width);
@@ -74,10 +90,7 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   const lastEpoch = run.totalEpochs ?? config.epochs;
   const optimizer = tf.train.adam(run.learningRate ?? config.learningRate);
   if (run.optimizerState) await restoreOptimizerState(optimizer, run.optimizerState);
-  const note = (message: string) => emit({ type: 'log', message });
-  const store =
-    run.pixelStore ??
-    new PosterPixelStore(spec, run.decode, run.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }), run.pixelSpill?.(pixelsPerPoster(spec), note));
+  const store = run.pixelStore ?? pixelStoreFor(run, spec, { spill: true });
   const step = run.step ?? ((m, o, batch) => trainOnBatch(m, o, batch, { spec, numGenres }));
   const batchesPerEpoch = Math.ceil(split.train.length / config.batchSize);
   const history = [...run.history];

@@ -31,7 +31,7 @@ import { predictPosters } from './evaluatePosters';
 import { modelFilesFromUpload } from './modelFilesFromUpload';
 import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
-import { flattenLabels, runTrainingEpochs, type TrainingRun } from './trainingLoop';
+import { flattenLabels, runTrainingEpochs, type RunContext, type TrainingRun } from './trainingLoop';
 import { FINE_TUNE_LAYERS, FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
 import type { EmbeddingStore } from './embeddingCache';
 import type { PixelSpillFactory } from './pixelSpill';
@@ -302,13 +302,7 @@ export class TrainingSession {
         backboneInfo: info,
         backboneSourceKey: this.backboneSourceKey(config),
         embeddings: this.deps.embeddings,
-        stop: this.stopFlag,
-        emit: this.deps.emit,
-        now: this.now,
-        decode: this.deps.decode,
-        pixelSpill: this.deps.pixelSpill,
-        pixelBudgetBytes: this.pixelBudgetBytes,
-        checkpoints: this.deps.checkpoints,
+        ...this.runContext(),
         restoreTrainingBackend: async () => {
           if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
         },
@@ -385,7 +379,20 @@ export class TrainingSession {
   }
 
   /** Runs epochs; on a lost WebGPU device, continues from the last checkpoint on WebGL. */
-  private async run(run: Omit<TrainingRun, 'stop' | 'emit' | 'now' | 'decode' | 'pixelSpill' | 'pixelBudgetBytes' | 'checkpoints' | 'onModel'>): Promise<void> {
+  /** What every run gets from the session (RunContext), but for onModel, which each run wires itself. */
+  private runContext(): Omit<RunContext, 'onModel'> {
+    return {
+      stop: this.stopFlag,
+      emit: this.deps.emit,
+      now: this.now,
+      decode: this.deps.decode,
+      pixelSpill: this.deps.pixelSpill,
+      pixelBudgetBytes: this.pixelBudgetBytes,
+      checkpoints: this.deps.checkpoints,
+    };
+  }
+
+  private async run(run: Omit<TrainingRun, keyof RunContext>): Promise<void> {
     if (this.training) throw new Error('training is already running');
     this.training = true;
     this.stopFlag.requested = false;
@@ -393,13 +400,7 @@ export class TrainingSession {
     try {
       await runTrainingEpochs({
         ...run,
-        stop: this.stopFlag,
-        emit: this.deps.emit,
-        now: this.now,
-        decode: this.deps.decode,
-        pixelSpill: this.deps.pixelSpill,
-        pixelBudgetBytes: this.pixelBudgetBytes,
-        checkpoints: this.deps.checkpoints,
+        ...this.runContext(),
         onModel: (model, metadata) => this.setCurrent({ model, metadata, source: 'trained' }),
       });
     } catch (error) {

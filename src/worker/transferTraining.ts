@@ -8,7 +8,7 @@ import { extractFeaturePairs, extractFeatures, type BackboneInfo } from '../ml/b
 import { fineTuneStep, unfreezeTopLayers } from '../ml/fineTune';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
-import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../ml/preprocess';
 import type { HeadLossKind, TrainConfig } from '../ml/trainConfig';
 import { totalEpochs } from '../ml/trainConfig';
 import {
@@ -24,7 +24,7 @@ import {
 import { embedAll, type EmbeddingStore } from './embeddingCache';
 import { PosterPixelStore, type PosterSourceItem } from './posterBatches';
 import type { EpochMetrics } from './protocol';
-import { runTrainingEpochs, saveCheckpoint, PIXEL_BUDGET_BYTES, type RunContext } from './trainingLoop';
+import { pixelStoreFor, runTrainingEpochs, saveCheckpoint, type RunContext } from './trainingLoop';
 
 /**
  * Head architecture, chosen on validation mAP (see the issue's closing note). 256 hidden units
@@ -46,7 +46,8 @@ export const HEAD_PATIENCE = 8;
 interface BestEpoch {
   epoch: number;
   map: number;
-  weights: tf.Tensor[];
+  /** Per ensemble member, its weights at this epoch. */
+  weights: tf.Tensor[][];
   probs: Float32Array;
   thresholds: number[];
 }
@@ -107,14 +108,12 @@ function gather<T extends Float32Array | Uint8Array>(source: T, rows: readonly n
  * top backbone layers are unfrozen and trained on augmented pixels.
  */
 export async function runTransferTraining(run: TransferRun): Promise<void> {
-  const { config, emit } = run;
+  const { config } = run;
   // The model predicts with this spec: the backbone's input, plus mirror averaging when the head learns both views.
   const spec: InputSpec = { ...run.backboneInfo.input, averageMirrored: config.mirrorPosters };
   // Only fine-tuning reads the pixels again; the frozen path would write the spill for nothing.
   const fineTunes = config.modelKind === 'mobilenet-finetune' && config.fineTuneEpochs > 0;
-  const note = (message: string) => emit({ type: 'log', message });
-  const spill = fineTunes ? run.pixelSpill?.(pixelsPerPoster(spec), note) : undefined;
-  const store = new PosterPixelStore(spec, run.decode, run.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES, (issue) => emit({ type: 'posterSkipped', issue }), spill);
+  const store = pixelStoreFor(run, spec, { spill: fineTunes });
   try {
     await runTransferStages(run, spec, store);
   } finally {
@@ -246,8 +245,8 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
           const map = metrics.validation.mapMacro ?? 0;
           // Early stopping on validation mAP: keep the best epoch's weights.
           if (!bestEpoch || map > bestEpoch.map) {
-            bestEpoch?.weights.forEach((w) => w.dispose());
-            bestEpoch = { epoch, map, weights: members.flatMap((member) => member.getWeights().map((w) => w.clone())), probs, thresholds };
+            bestEpoch?.weights.forEach((weights) => tf.dispose(weights));
+            bestEpoch = { epoch, map, weights: members.map((member) => member.getWeights().map((w) => w.clone())), probs, thresholds };
           }
         }
         history.push(metrics);
@@ -255,14 +254,7 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
         emit({ type: 'batchEnd', epoch, batch: batchesPerEpoch, batchesPerEpoch, loss, imagesPerSecond, etaSeconds: ((config.epochs - epoch) * train.length) / imagesPerSecond });
         if (bestEpoch && epoch - bestEpoch.epoch >= HEAD_PATIENCE) break;
       }
-      if (bestEpoch) {
-        let offset = 0;
-        for (const member of members) {
-          const count = member.getWeights().length;
-          member.setWeights(bestEpoch.weights.slice(offset, offset + count));
-          offset += count;
-        }
-      }
+      if (bestEpoch) members.forEach((member, k) => member.setWeights(bestEpoch!.weights[k]));
       const head = averageHeads(members);
       const map = bestEpoch?.map ?? 0;
       emit({
@@ -278,7 +270,7 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
         disposeClassifier(head);
       }
     } finally {
-      bestEpoch?.weights.forEach((w) => w.dispose());
+      bestEpoch?.weights.forEach((weights) => tf.dispose(weights));
       optimizers.forEach((optimizer) => optimizer.dispose());
     }
     if (stop.requested) break;
