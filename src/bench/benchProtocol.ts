@@ -3,15 +3,15 @@
  * the result they hand to whoever drives the page (scripts/bench.mjs).
  */
 import type { BackboneId } from '../ml/backbones';
-import type { FeatureBackendName } from '../ml/featureBackend';
+import type { InferenceBackendName } from '../ml/inferenceBackend';
 import type { DecodeSummary } from './stats';
 
 /**
  * A backend the benchmark runs on: the training backends, plus `wasm`, which
- * the app uses only for the frozen-backbone stages (src/ml/featureBackend.ts),
+ * the app uses only for the frozen-backbone stages (src/ml/inferenceBackend.ts),
  * so a `wasm` run measures only the pretrained path.
  */
-export type BenchBackendName = FeatureBackendName;
+export type BenchBackendName = InferenceBackendName;
 
 export interface ImageSize {
   height: number;

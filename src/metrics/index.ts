@@ -13,3 +13,4 @@ export { labelColumn, scoreColumn, uniformThresholds } from './layout';
 export { thresholdSweep } from './sweep';
 export type { ThresholdSweep } from './sweep';
 export type { GenreMetrics, MultiLabelMetrics } from './types';
+export { describeConstantPredictions, describeDegenerateFeatures } from './degenerate';

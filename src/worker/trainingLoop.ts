@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { splitTrainValidation } from '../data/split';
 import { createRng, shuffleInPlace } from '../lib/random';
 import { APP_VERSION } from '../lib/version';
-import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../metrics';
+import { constantPriorBaseline, describeConstantPredictions, evaluateMultiLabel, tuneThresholds } from '../metrics';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelToArtifacts, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import { restoreOptimizerState, saveOptimizerState, type SavedOptimizerWeight } from '../ml/optimizerState';
@@ -158,9 +158,18 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
         },
       };
       let thresholds = new Array<number>(numGenres).fill(0.5);
-      if (split.validation.length > 0) {
-        const val = await predictPosters(model, dataset.items, split.validation, config.batchSize, store, numGenres, () => stop.requested);
-        if (stop.requested) break;
+      const val =
+        split.validation.length > 0
+          ? await predictPosters(model, dataset.items, split.validation, config.batchSize, store, numGenres, () => stop.requested)
+          : undefined;
+      if (stop.requested) break;
+      if (epoch === run.startEpoch) {
+        // The model must tell posters apart after its first epoch (validation posters, else training posters).
+        const checked = val ?? (await predictPosters(model, dataset.items, order.slice(0, 64), config.batchSize, store, numGenres));
+        const constant = describeConstantPredictions(checked.probs, checked.indices.length, numGenres);
+        if (constant) failLearningCheck('after its first epoch, the model', constant, 'Try a higher learning rate, or another backend (?backend=webgl or ?backend=cpu).');
+      }
+      if (val) {
         thresholds = tuneThresholds(val.probs, val.labels, numGenres);
         metrics.validation = evaluateMultiLabel(val.probs, val.labels, numGenres, thresholds);
         metrics.baseline = evaluateMultiLabel(baselineFor(val.indices.length), val.labels, numGenres);
@@ -209,6 +218,17 @@ export async function runTrainingEpochs(run: TrainingRun): Promise<void> {
   }
 }
 
+/** A run stopped because its numbers show it cannot learn; the message names the backend that produced them. */
+export class LearningCheckError extends Error {}
+
+/**
+ * Stops a run whose numbers show it cannot learn: a backend that computes
+ * wrong numbers (zeros read back, say) gives every poster the same features
+ * or scores, and training on would only produce a useless model.
+ */
+export function failLearningCheck(what: string, problem: string, advice: string): never {
+  throw new LearningCheckError(`${what} on the ${tf.getBackend()} backend: ${problem}. This model cannot learn, so the run stopped. ${advice}`);
+}
 
 /** Saves the model, Adam's state (when given) and the history; a failure is logged, never fatal. */
 export async function saveCheckpoint(

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { BackendName } from '../ml/backend';
+import { LYING_BACKEND, registerLyingBackend } from '../ml/lyingBackend.testkit';
 import type { InputSpec } from '../ml/preprocess';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
 import { MemoryCheckpointStore } from './checkpointStore';
@@ -12,6 +14,7 @@ import { TrainingSession } from './trainingSession';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  registerLyingBackend();
 });
 
 const GENRES = ['Action', 'Comedy', 'Drama'];
@@ -35,10 +38,10 @@ function posterFiles(): File[] {
   ];
 }
 
-function harness(embeddings = new MemoryEmbeddingStore()) {
+function harness(embeddings = new MemoryEmbeddingStore(), extra: Partial<ConstructorParameters<typeof TrainingSession>[0]> = {}) {
   const events: WorkerEvent[] = [];
   const checkpoints = new MemoryCheckpointStore();
-  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings });
+  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings, ...extra });
   const ofType = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
   return { session, events, checkpoints, ofType };
@@ -154,6 +157,50 @@ describe('TrainingSession (the worker without a Worker)', () => {
       expect(logs.filter((line) => line.startsWith('embeddings:')).at(-1)).toMatch(/^embeddings: 4 from the cache, 1 computed/);
     },
   );
+
+  it.skipIf(!existsSync(backboneDir))(
+    'a frozen run whose training backend lies on synchronous reads still learns: weights move by async reads',
+    async () => {
+      // The training backend stands in for WebGPU (readSync returns zeros); time runs 1000x faster on it, so the
+      // frozen stages measure faster on cpu and the backbone must move there.
+      let clock = 0;
+      const now = () => (clock += tf.getBackend() === LYING_BACKEND ? 1000 : 1);
+      const { session, ofType } = harness(new MemoryEmbeddingStore(), { inferenceBackends: ['cpu'], now });
+      await session.handle({ type: 'init', backend: LYING_BACKEND as BackendName });
+      expect(ofType('ready')[0].backend).toBe(LYING_BACKEND);
+      const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
+      await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
+      await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+      await session.handle({ type: 'train', config: { ...CONFIG, modelKind: 'mobilenet-frozen', epochs: 2, mirrorPosters: false, headEnsemble: 1 } });
+      expect(ofType('error')).toEqual([]);
+      expect(ofType('log').map((event) => event.message)).toContain('embedding and head training run on cpu');
+
+      // Different posters get different scores, on the backend the model was placed on.
+      const scores: number[][] = [];
+      for (const [k, text] of ['a', 'dddd'].entries()) {
+        await session.handle({ type: 'predict', requestId: k, file: new File([text], `p${k}.jpg`) });
+        scores.push(ofType('prediction')[k].scores.map((score) => score.probability));
+      }
+      expect(scores[0]).not.toEqual(scores[1]);
+    },
+  );
+
+  it.skipIf(!existsSync(backboneDir))('stops a run whose backbone computes the same embedding for every poster, naming the backend', async () => {
+    const { session, ofType } = harness();
+    await session.handle({ type: 'init', backend: 'cpu' });
+    // The real topology with every weight zero: what the backbone computed after WebGPU's zeroed read.
+    const zeroed = readdirSync(backboneDir).map((name) =>
+      name.endsWith('.bin') ? new File([new Uint8Array(readFileSync(join(backboneDir, name)).length)], name) : new File([readFileSync(join(backboneDir, name))], name),
+    );
+    await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: zeroed });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: { ...CONFIG, modelKind: 'mobilenet-frozen', mirrorPosters: false, headEnsemble: 1 } });
+    const errors = ofType('error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/^the backbone's embeddings of a batch on the cpu backend: 4 of 4 posters have all-zero features\. This model cannot learn/);
+    expect(ofType('done')).toEqual([]);
+    expect(ofType('modelChanged')).toEqual([]);
+  });
 
   it('refuses model files that do not belong together, naming the problem', async () => {
     const { session, ofType } = harness();

@@ -24,14 +24,15 @@ import { totalEpochs, usesBackbone, type TrainConfig } from '../ml/trainConfig';
 import { backboneFilesHandler, getBackbone, loadBackbone, type BackboneId } from '../ml/backbones';
 import { averageHeads, buildHeadMembers, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { unfreezeTopLayers } from '../ml/fineTune';
-import { chooseFeatureBackend, type FeatureBackendName } from '../ml/featureBackend';
+import { chooseInferenceBackend, describeInferenceChoice, type InferenceBackendName } from '../ml/inferenceBackend';
+import { activateBackend, backendHolding, moveModelTo, weightsNotOn } from '../ml/placement';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { CheckpointStore } from './checkpointStore';
 import { predictPosters } from './evaluatePosters';
 import { modelFilesFromUpload } from './modelFilesFromUpload';
 import { PosterPixelStore, type DecodeFn, type PosterSourceItem } from './posterBatches';
 import type { BatchPredictions, CheckpointInfo, GenreScore, ModelInfo, WorkerEvent, WorkerRequest } from './protocol';
-import { flattenLabels, runTrainingEpochs, type RunContext, type TrainingRun } from './trainingLoop';
+import { flattenLabels, LearningCheckError, runTrainingEpochs, type RunContext, type TrainingRun } from './trainingLoop';
 import { FINE_TUNE_LAYERS, FINE_TUNE_LR_FACTOR, HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, fineTuneStepFor, runTransferTraining } from './transferTraining';
 import type { EmbeddingStore } from './embeddingCache';
 import type { PixelSpillFactory } from './pixelSpill';
@@ -41,10 +42,10 @@ export interface SessionDeps {
   decode: DecodeFn;
   checkpoints: CheckpointStore;
   embeddings: EmbeddingStore;
-  /** Extra backends the frozen transfer stages may run on (the worker registers WASM). */
-  featureBackends?: readonly FeatureBackendName[];
-  /** How a feature backend runs, for the log (e.g. WASM's thread count). */
-  describeFeatureBackend?: (backend: FeatureBackendName) => string;
+  /** Extra backends that backbone models may run forward on (the worker registers WASM); none: the training backend only. */
+  inferenceBackends?: readonly InferenceBackendName[];
+  /** How an inference backend runs, for the log (e.g. WASM's thread count). */
+  describeInferenceBackend?: (backend: InferenceBackendName) => string;
   /** Where training keeps decoded posters beyond the memory budget (the worker's OPFS file). */
   pixelSpill?: PixelSpillFactory;
   /** Describes the GPU adapter for the `ready` event. */
@@ -63,6 +64,8 @@ interface CurrentModel {
   model: tf.LayersModel;
   metadata: ModelMetadata;
   source: ModelInfo['source'];
+  /** Where its weights live: every use activates this backend first (see ml/placement.ts). */
+  backend: InferenceBackendName;
 }
 
 export function inputSpecFor(config: TrainConfig): InputSpec {
@@ -94,6 +97,8 @@ export class TrainingSession {
   private training = false;
   private readonly stopFlag = { requested: false };
   private readonly now: () => number;
+  /** Per backbone id, the inference backend measured for it in this session: measured once, reused by every later run and import. */
+  private readonly inferenceChoices = new Map<string, InferenceBackendName>();
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? (() => performance.now());
@@ -277,24 +282,24 @@ export class TrainingSession {
     const dataset = this.requireDataset();
     if (usesBackbone(config)) return this.trainTransfer(config, dataset);
     const spec = inputSpecFor(config);
+    await activateBackend(this.backend);
     const model = buildTutorialCnn({ ...spec, numGenres: dataset.genres.length, seed: config.seed });
     await this.run({ config, dataset, model, spec, startEpoch: 1, history: [], optimizerState: null, backbone: null });
   }
 
   private async trainTransfer(config: TrainConfig, dataset: LoadedDataset): Promise<void> {
     if (this.training) throw new Error('training is already running');
+    await activateBackend(this.backend);
     const backbone = await this.loadBackboneFor(config);
     const info = getBackbone(config.backbone);
     this.training = true;
     this.stopFlag.requested = false;
     let latest: tf.LayersModel | undefined;
     try {
-      if (this.deps.featureBackends?.length) {
-        const choice = await chooseFeatureBackend(backbone, info.input, this.backend, this.deps.featureBackends, this.now);
-        const rates = Object.entries(choice.measured).map(([name, rate]) => `${name} ${rate.toFixed(1)}`).join(', ');
-        const how = this.deps.describeFeatureBackend?.(choice.name);
-        this.deps.emit({ type: 'log', message: `backbone speed (posters/s): ${rates}; embedding and head training run on ${choice.name}${how ? ` (${how})` : ''}` });
-      }
+      // The frozen stages (embedding, head, validation) run wherever the backbone runs fastest; it is moved there.
+      const where = await this.placeForInference(backbone, info.id, info.input);
+      const how = this.deps.describeInferenceBackend?.(where);
+      this.deps.emit({ type: 'log', message: `embedding and head training run on ${where}${how ? ` (${how})` : ''}` });
       await runTransferTraining({
         config,
         dataset,
@@ -303,21 +308,45 @@ export class TrainingSession {
         backboneSourceKey: this.backboneSourceKey(config),
         embeddings: this.deps.embeddings,
         ...this.runContext(),
-        restoreTrainingBackend: async () => {
-          if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
-        },
+        trainingBackend: this.backend,
         onModel: (model, metadata) => {
           latest = model;
           this.setCurrent({ model, metadata, source: 'trained' });
         },
       });
+      // A fine-tuned classifier ends on the training backend; it predicts where the backbone runs fastest.
+      if (latest && this.current?.model === latest) await this.placeCurrentForInference();
     } finally {
-      // Fine-tuning (conv gradients) and prediction run on the training backend again.
-      if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
       this.training = false;
       // Nothing trained (stopped while embedding): the backbone is ours to free.
       if (!latest) backbone.dispose();
     }
+  }
+
+  /**
+   * Moves a model with a backbone to the fastest backend that runs it
+   * forward: measured once per backbone id in this session, then reused.
+   * Returns where it is now (and that backend is active).
+   */
+  private async placeForInference(model: tf.LayersModel, backboneId: string, spec: InputSpec): Promise<InferenceBackendName> {
+    const candidates = [this.backend, ...(this.deps.inferenceBackends ?? []).filter((name) => name !== this.backend)];
+    const known = this.inferenceChoices.get(backboneId);
+    if (known) {
+      await moveModelTo(model, known);
+      return known;
+    }
+    const choice = await chooseInferenceBackend(model, spec, candidates, this.now);
+    this.inferenceChoices.set(backboneId, choice.name);
+    this.deps.emit({ type: 'log', message: `${backboneId} forward speed: ${describeInferenceChoice(choice)}; it runs on ${choice.name}` });
+    return choice.name;
+  }
+
+  /** The current model, if it has a backbone, on its fastest inference backend. */
+  private async placeCurrentForInference(): Promise<void> {
+    const current = this.current;
+    if (!current?.metadata.backbone) return;
+    const { input } = current.metadata;
+    current.backend = await this.placeForInference(current.model, current.metadata.backbone, { ...input, averageMirrored: false });
   }
 
   private async resume(epochs?: number): Promise<void> {
@@ -347,6 +376,8 @@ export class TrainingSession {
     if (metadata.epochsCompleted >= lastEpoch) {
       throw new Error(`the saved run already completed all ${lastEpoch} epochs; set more epochs to continue it`);
     }
+    // Built on the training backend, which trains it.
+    await activateBackend(this.backend);
     const model = await tf.loadLayersModel(
       tf.io.fromMemory({ modelTopology: checkpoint.modelTopology, weightSpecs: checkpoint.weightSpecs, weightData: checkpoint.weightData }),
     );
@@ -394,6 +425,8 @@ export class TrainingSession {
 
   private async run(run: Omit<TrainingRun, keyof RunContext>): Promise<void> {
     if (this.training) throw new Error('training is already running');
+    if (weightsNotOn(run.model, this.backend).length > 0) await moveModelTo(run.model, this.backend);
+    await activateBackend(this.backend);
     this.training = true;
     this.stopFlag.requested = false;
     let failure: unknown;
@@ -409,31 +442,46 @@ export class TrainingSession {
       if (this.current?.model !== run.model) disposeModel(run.model);
       this.training = false;
     }
-    if (failure === undefined) return;
-    if (this.backend !== 'webgpu') throw failure;
+    if (failure === undefined) {
+      if (run.backbone) await this.placeCurrentForInference();
+      return;
+    }
+    // A run that cannot learn fails as it is: another backend would not mend wrong settings.
+    if (this.backend !== 'webgpu' || failure instanceof LearningCheckError) throw failure;
     // WebGPU devices get lost (driver reset, GPU sleep, tab backgrounded on some systems).
     const reason = `WebGPU failed during training (${describeError(failure)}); continuing from the last checkpoint on WebGL`;
     const choice = await chooseBackend('webgl', ['webgl', 'cpu']);
     this.backend = choice.name;
+    // Whatever lived on the lost device cannot be read back: the checkpoint is the model from here on.
+    if (this.current?.backend === 'webgpu') {
+      disposeModel(this.current.model);
+      this.current = undefined;
+    }
     this.deps.emit({ type: 'backendChanged', backend: choice.name, reason });
     const checkpoint = await this.deps.checkpoints.load();
     if (checkpoint && checkpoint.metadata.datasetFingerprint === run.dataset.fingerprint) await this.resume(run.config.epochs);
     else await this.train(run.config);
   }
 
-  private setCurrent(next: CurrentModel): void {
+  /** Makes `model` the one predictions come from; it stays on the backend holding its weights. */
+  private setCurrent(next: Omit<CurrentModel, 'backend'>): void {
+    const backend = (backendHolding(next.model.weights[0].read()) ?? tf.getBackend()) as InferenceBackendName;
+    const stray = weightsNotOn(next.model, backend);
+    if (stray.length > 0) throw new Error(`the model's weights are split across backends (${stray.slice(0, 3).join(', ')} are not on ${backend})`);
     if (this.current && this.current.model !== next.model) disposeModel(this.current.model);
-    this.current = next;
+    this.current = { ...next, backend };
     this.deps.emit({ type: 'modelChanged', model: { metadata: next.metadata, source: next.source } });
   }
 
-  private requireModel(): CurrentModel {
+  /** The current model, with the backend holding its weights active. */
+  private async requireModel(): Promise<CurrentModel> {
     if (!this.current) throw new Error('train a model (at least one epoch) or import one first');
+    await activateBackend(this.current.backend);
     return this.current;
   }
 
   private async predict(requestId: number, file: File): Promise<void> {
-    const { model, metadata } = this.requireModel();
+    const { model, metadata } = await this.requireModel();
     const pixels = await this.deps.decode(file, metadata.input);
     const probs = await predictProbabilities(model, pixels, 1, metadata.input);
     const scores: GenreScore[] = metadata.genres.map((genre, k) => ({ genre, probability: probs[k] }));
@@ -442,7 +490,7 @@ export class TrainingSession {
   }
 
   private async predictFolder(files: File[], csv?: File): Promise<void> {
-    const { model, metadata } = this.requireModel();
+    const { model, metadata } = await this.requireModel();
     const genres = metadata.genres;
     const images = files.filter((file) => posterIdFromFileName(file.name) !== null);
     let labelsById: Map<string, Uint8Array> | undefined;
@@ -502,7 +550,7 @@ export class TrainingSession {
   }
 
   private async exportModel(): Promise<void> {
-    const { model, metadata } = this.requireModel();
+    const { model, metadata } = await this.requireModel();
     const files = artifactsToFiles(await modelToArtifacts(model), { ...metadata, appVersion: APP_VERSION });
     this.deps.emit({
       type: 'modelExported',
@@ -517,10 +565,12 @@ export class TrainingSession {
   private async importModel(files: File[]): Promise<void> {
     const upload = await modelFilesFromUpload(files);
     if (!upload.ok) throw new Error(`import refused: ${upload.error}`);
+    await activateBackend(this.backend);
     const loaded = await loadModelFiles(upload.value);
     if (!loaded.ok) throw new Error(`import refused: ${loaded.error}`);
     const { model, metadata } = loaded.value;
     this.setCurrent({ model, metadata, source: 'imported' });
+    await this.placeCurrentForInference();
     // Saved as the checkpoint too, so "Resume" continues training it (without optimizer state).
     const artifacts = await modelToArtifacts(model);
     await this.deps.checkpoints.save({

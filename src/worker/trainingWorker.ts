@@ -10,6 +10,7 @@ import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
 import { decodePoster, PosterDecodeError } from './decodePoster';
 import { IndexedDbEmbeddingStore, MemoryEmbeddingStore } from './embeddingCache';
 import { OpfsPixelSpill } from './opfsPixelSpill';
+import { RequestQueue } from './requestQueue';
 import type { DecodeFn } from './posterBatches';
 import type { WorkerEvent, WorkerRequest } from './protocol';
 import { TrainingSession } from './trainingSession';
@@ -75,8 +76,8 @@ const session = new TrainingSession({
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
   // WASM cannot train conv layers, but runs backbone inference and the dense head fast on CPUs.
-  featureBackends: ['wasm'],
-  describeFeatureBackend: (backend) => {
+  inferenceBackends: ['wasm'],
+  describeInferenceBackend: (backend) => {
     if (backend !== 'wasm') return '';
     // One thread: the page is not cross-origin isolated (see the README's browser requirements).
     const threads = getThreadsCount();
@@ -85,7 +86,14 @@ const session = new TrainingSession({
   embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });
 
+/**
+ * Requests run one at a time, in order: two requests interleaved at their
+ * awaits could switch the backend under each other's tensors. Stop is the one
+ * exception: it must land while a run is awaiting its next batch.
+ */
+const queue = new RequestQueue<WorkerRequest>((request) => session.handle(request), (request) => request.type === 'stop');
+
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {
   if (message.data.type === 'init' && !pool) startDecodePool(message.data.decodeWorkers ?? defaultDecodeWorkerCount(navigator.hardwareConcurrency));
-  void session.handle(message.data);
+  void queue.push(message.data);
 };

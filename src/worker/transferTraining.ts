@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { splitTrainValidation } from '../data/split';
 import { createRng, shuffleInPlace } from '../lib/random';
 import { APP_VERSION } from '../lib/version';
-import { constantPriorBaseline, evaluateMultiLabel, tuneThresholds } from '../metrics';
+import { constantPriorBaseline, describeConstantPredictions, describeDegenerateFeatures, evaluateMultiLabel, tuneThresholds } from '../metrics';
 import type { MultiLabelMetrics } from '../metrics';
 import { extractFeaturePairs, extractFeatures, type BackboneInfo } from '../ml/backbones';
 import { fineTuneStep, unfreezeTopLayers } from '../ml/fineTune';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
+import { moveModelTo } from '../ml/placement';
 import type { InputSpec } from '../ml/preprocess';
 import type { HeadLossKind, TrainConfig } from '../ml/trainConfig';
 import { totalEpochs } from '../ml/trainConfig';
@@ -24,7 +25,7 @@ import {
 import { embedAll, type EmbeddingStore } from './embeddingCache';
 import { PosterPixelStore, type PosterSourceItem } from './posterBatches';
 import type { EpochMetrics } from './protocol';
-import { pixelStoreFor, runTrainingEpochs, saveCheckpoint, type RunContext } from './trainingLoop';
+import { failLearningCheck, pixelStoreFor, runTrainingEpochs, saveCheckpoint, type RunContext } from './trainingLoop';
 
 /**
  * Head architecture, chosen on validation mAP (see the issue's closing note). 256 hidden units
@@ -70,9 +71,16 @@ export interface TransferRun extends RunContext {
   /** Set when the weights are not the served copy's (a picked folder, another URL): part of the embedding cache key. */
   backboneSourceKey?: string;
   embeddings: EmbeddingStore;
-  /** The frozen stages may have run on another backend (WASM); fine-tuning needs the training one. */
-  restoreTrainingBackend?: () => Promise<void>;
+  /**
+   * The backend that trains convolutions. The frozen stages run wherever the
+   * backbone is now (the session measured and moved it there); fine-tuning
+   * moves the classifier back here.
+   */
+  trainingBackend: string;
 }
+
+/** Wrong embeddings come from a backend that computed wrong numbers, not from the posters. */
+const BACKEND_ADVICE = 'The backend computed wrong numbers: reload the page, or choose another backend with ?backend=webgl or ?backend=cpu.';
 
 function lossOptionsFor(kind: Exclude<HeadLossKind, 'auto'>, trainLabels: Uint8Array, n: number, g: number): LossOptions {
   switch (kind) {
@@ -166,8 +174,13 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
       const inferStart = now();
       const features = await (views === 2 ? extractFeaturePairs : extractFeatures)(run.backbone, pixels, indices.length, spec);
       inferMs += now() - inferStart;
+      // Checked before anything is cached: a backend that computes the same features for every poster fails here, at once.
+      const readableRows = decoded.flatMap((poster, k) => (poster ? [k] : []));
+      const rowWidth = featureDim * views;
+      const problem = describeDegenerateFeatures(gather(features, readableRows, rowWidth, new Float32Array(readableRows.length * rowWidth)), readableRows.length, rowWidth);
+      if (problem) failLearningCheck(`the backbone's embeddings of a batch`, problem, BACKEND_ADVICE);
       // An unreadable poster gets a NaN row: embedAll does not cache it, and it drops out below.
-      decoded.forEach((poster, k) => poster || features.fill(NaN, k * featureDim * views, (k + 1) * featureDim * views));
+      decoded.forEach((poster, k) => poster || features.fill(NaN, k * rowWidth, (k + 1) * rowWidth));
       return features;
     },
   });
@@ -205,6 +218,10 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
     gather(viewRows, validation.map((index) => v * n + index), featureDim, new Float32Array(validation.length * featureDim)),
   );
   const valLabels = gather(allLabels, validation, g, new Uint8Array(validation.length * g));
+  // Cached rows too: a cache written by a broken run must not train a head.
+  const trainFeatures = gather(viewRows, train, featureDim, new Float32Array(train.length * featureDim));
+  const spread = describeDegenerateFeatures(trainFeatures, train.length, featureDim);
+  if (spread) failLearningCheck(`the embeddings of the ${train.length} training posters`, spread, BACKEND_ADVICE);
   const baselineProbs = constantPriorBaseline(trainLabels, train.length, g, validation.length);
   const baseline = validation.length > 0 ? evaluateMultiLabel(baselineProbs, valLabels, g) : undefined;
 
@@ -237,8 +254,14 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
           epoch,
           train: { loss, labelAccuracy: correctLabels / Math.max(1, train.length * g), images: train.length * members.length, seconds: (now() - epochStart) / 1000 },
         };
-        if (validation.length > 0) {
-          const probs = await predictEnsemble(members, valViews, validation.length);
+        const probs = validation.length > 0 ? await predictEnsemble(members, valViews, validation.length) : undefined;
+        if (epoch === 1) {
+          // After the first epoch the head must tell posters apart (validation posters, else training posters).
+          const checked = probs ?? (await predictEnsemble(members, [trainFeatures], train.length));
+          const constant = describeConstantPredictions(checked, probs ? validation.length : train.length, g);
+          if (constant) failLearningCheck('after its first epoch, the head', constant, BACKEND_ADVICE);
+        }
+        if (probs) {
           const thresholds = tuneThresholds(probs, valLabels, g);
           metrics.validation = evaluateMultiLabel(probs, valLabels, g, thresholds);
           metrics.baseline = baseline;
@@ -292,7 +315,6 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
       predictions: { epoch: best.epoch, files: validation.map((index) => dataset.items[index].name), probs: best.probs, labels: valLabels, thresholds },
     });
   }
-  await run.restoreTrainingBackend?.();
   const classifier = composeClassifier(run.backbone, best.head);
   const headConfig: TrainConfig = { ...config, headLoss: best.kind };
   const metadata = transferMetadata(headConfig, dataset, backboneInfo, thresholds, config.epochs, history[best.epoch - 1]?.validation);
@@ -305,6 +327,8 @@ async function runTransferStages(run: TransferRun, spec: InputSpec, store: Poste
     emit({ type: 'done', reason: stop.requested ? 'stopped' : 'completed', epochsCompleted: config.epochs });
     return;
   }
+  // Conv gradients need the training backend (WASM has none); the frozen stages may have run elsewhere.
+  await moveModelTo(classifier, run.trainingBackend);
   const report = unfreezeTopLayers(classifier, FINE_TUNE_LAYERS);
   emit({ type: 'log', message: `fine-tuning ${report.unfrozen.join(', ')} (${report.trainableParams.toLocaleString('en-US')} trainable parameters)` });
   await runTrainingEpochs({
