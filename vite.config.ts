@@ -46,9 +46,13 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
-    // The app, and the benchmark page that `npm run bench` drives.
+    // The app, the backend self-check, and the benchmark page that `npm run bench` drives.
     rolldownOptions: {
-      input: { main: resolve(import.meta.dirname, 'index.html'), bench: resolve(import.meta.dirname, 'bench.html') },
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        selfcheck: resolve(import.meta.dirname, 'selfcheck.html'),
+        bench: resolve(import.meta.dirname, 'bench.html'),
+      },
     },
   },
   test: {

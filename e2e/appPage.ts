@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { EpochMetrics } from '../src/worker/protocol';
 import { expect, setNumber } from './fixtures';
 
 export interface SmallRun {
@@ -34,9 +35,36 @@ export class AppPage {
     if (run.valFraction !== undefined) await setNumber(this.page, 'Validation fraction', run.valFraction);
   }
 
+  /** Fills labelled number fields, in order, as a user does. */
+  async setNumbers(values: Record<string, number>): Promise<void> {
+    for (const [label, value] of Object.entries(values)) await setNumber(this.page, label, value);
+  }
+
+  /** Clicks Train and waits for the run to end; a failed or stopped run fails at once, with the app's alert. */
   async trainToCompletion(timeout = 6 * 60_000): Promise<void> {
     await this.page.getByRole('button', { name: 'Train' }).click();
-    await expect(this.page.getByTestId('training-status')).toHaveText('completed', { timeout });
+    await this.waitForRunEnd(timeout);
+  }
+
+  async waitForRunEnd(timeout = 6 * 60_000): Promise<void> {
+    const status = this.page.getByTestId('training-status');
+    await expect(status).toHaveText(/^(completed|failed|stopped)$/, { timeout });
+    const alerts = await this.page.getByRole('alert').allInnerTexts();
+    expect(`${await status.textContent()} ${alerts.join(' ')}`.trim(), 'the run ended').toBe('completed');
+  }
+
+  /** Clicks a download button and returns what it saved, as text. */
+  async downloadText(buttonName: string): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByRole('button', { name: buttonName }).click()]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** The per-epoch metrics the app offers as metrics.json. */
+  async epochMetrics(): Promise<EpochMetrics[]> {
+    return (JSON.parse(await this.downloadText('Download metrics (JSON)')) as { epochs: EpochMetrics[] }).epochs;
   }
 
   async classify(posterPath: string): Promise<Array<{ genre: string; percent: number }>> {

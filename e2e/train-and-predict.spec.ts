@@ -27,6 +27,10 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     const lossChart = page.getByRole('figure', { name: 'Loss (binary cross-entropy)' });
     await expect(lossChart.locator('.recharts-line-dots').first().locator('circle, path')).toHaveCount(2);
     await expect(page.getByTestId('training-log')).toContainText('epoch 2: train loss');
+    // Learning gate, part 3: the tutorial CNN learns on this backend: its training loss falls.
+    const epochs = await app.epochMetrics();
+    console.log(`${backend}: train loss ${epochs.map((epoch) => epoch.train.loss.toFixed(4)).join(' -> ')}`);
+    expect(epochs[1].train.loss).toBeLessThan(epochs[0].train.loss);
     const kept = backend === 'webgl' ? '48 (0 in memory (0 MB), 48 on disk (Origin Private File System)' : '48 (48 in memory';
     await expect(page.getByTestId('training-log')).toContainText(`decoded posters kept for the next epochs: ${kept}`);
     // The run deletes its spill file when it ends.

@@ -12,7 +12,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIST_INDEX = join(ROOT, 'dist', 'index.html');
 
 /** What goes into the build; unit tests do not. */
-const BUILD_INPUTS = ['src', 'public', 'index.html', 'bench.html', 'vite.config.ts', 'package.json'];
+const BUILD_INPUTS = ['src', 'public', 'index.html', 'selfcheck.html', 'bench.html', 'vite.config.ts', 'package.json'];
 
 /** @param {string} path @returns {number} newest modification time under path, 0 when absent */
 function newestMtime(path) {

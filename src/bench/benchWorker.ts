@@ -1,10 +1,6 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import '../worker/registerBackends';
 import { buildDatasetReport } from '../data/datasetReport';
 import { parseLabelsCsv } from '../data/labelsCsv';
 import { chooseBackend } from '../ml/backend';
@@ -30,12 +26,6 @@ import { roundTo3, summarizeDecode } from './stats';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// As src/worker/trainingWorker.ts: the WASM binaries are served from this origin (nothing from a CDN).
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
 
 const emit = (event: BenchEvent) => self.postMessage(event);
 const progress = (message: string) => emit({ type: 'progress', message });

@@ -1,9 +1,6 @@
 /// <reference lib="webworker" />
-import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import './registerBackends';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../ml/backend';
 import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
 import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
@@ -17,12 +14,6 @@ import { TrainingSession } from './trainingSession';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// Served from this origin by Vite (nothing is fetched from a CDN).
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
 
 async function describeAdapter(backend: BackendName): Promise<string> {
   if (backend === 'webgpu' && 'gpu' in navigator) {
