@@ -4,9 +4,14 @@
  * WebGPU (registered by importing it) and WASM, whose binaries Vite serves
  * from this origin (nothing is fetched from a CDN). Import this module once,
  * first, in every worker that runs models.
+ *
+ * WASM runs one thread per core when the page is cross-origin isolated (the
+ * preview server's COOP/COEP headers, vite.config.ts): tfjs' own default is
+ * half the cores, which is one on a 2-core machine. Without isolation it runs
+ * single-threaded, and the log says so.
  */
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -16,3 +21,5 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+
+setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
