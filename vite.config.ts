@@ -3,6 +3,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { checkBudgets, describeBudgets } from './scripts/bundleBudget.mjs';
 
 /**
  * Pretrained backbones are served at `/models/` from a folder outside the repo
@@ -53,7 +54,14 @@ const modelsPlugin: Plugin = {
  *    The factory reports twice the logical cores, so the cap is all of them
  *    (setThreadsCount in src/worker/registerBackends.ts asks for that many).
  */
-const THREADED_FACTORY = join(import.meta.dirname, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+const THREADED_FACTORY = join(
+  import.meta.dirname,
+  'node_modules',
+  '@tensorflow',
+  'tfjs-backend-wasm',
+  'wasm-out',
+  'tfjs-backend-wasm-threaded-simd.js',
+);
 const FACTORY_TO_STRING = /`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)/;
 const LOGICAL_CORES = 'return navigator["hardwareConcurrency"]}';
 
@@ -88,8 +96,30 @@ const CROSS_ORIGIN_ISOLATION = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Prints the size budgets of the page and the decode worker, and fails the build over them (scripts/bundleBudget.mjs). */
+const bundleBudgetPlugin: Plugin = {
+  name: 'poster-genres-bundle-budget',
+  apply: 'build',
+  generateBundle(_options, bundle) {
+    const files = Object.values(bundle).map((item) => ({
+      fileName: item.fileName,
+      bytes:
+        item.type === 'chunk'
+          ? Buffer.byteLength(item.code)
+          : typeof item.source === 'string'
+            ? Buffer.byteLength(item.source)
+            : item.source.byteLength,
+    }));
+    // The page's build holds the entry chunk; the workers' own builds pass through here too and are skipped.
+    if (!files.some((file) => /(^|\/)main-[\w-]+\.js$/.test(file.fileName))) return;
+    const results = checkBudgets(files);
+    this.info(`size budgets:\n${describeBudgets(results)}`);
+    if (results.some((result) => !result.ok)) this.error(`over the size budget:\n${describeBudgets(results)}`);
+  },
+};
+
 export default defineConfig({
-  plugins: [react(), modelsPlugin, wasmThreadsPlugin],
+  plugins: [react(), modelsPlugin, wasmThreadsPlugin, bundleBudgetPlugin],
   preview: { headers: CROSS_ORIGIN_ISOLATION },
   // Workers are bundled apart, with their own plugins: the training, bench and self-check workers load WASM.
   worker: { format: 'es', plugins: () => [wasmThreadsPlugin] },

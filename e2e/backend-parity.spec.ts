@@ -23,7 +23,8 @@ test('the self-check: the same training step and embeddings on cpu, wasm, webgl 
   const byName = Object.fromEntries(parsed.backends.map((row) => [row.backend, row]));
   for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) expect(byName[backend]?.available, `${backend}: ${byName[backend]?.notes}`).toBe(true);
   for (const backend of ['webgl', 'webgpu']) expect(byName[backend].step?.pass, `${backend} step ${JSON.stringify(byName[backend].step)}`).toBe(true);
-  for (const backend of ['wasm', 'webgl', 'webgpu']) expect(byName[backend].embeddings?.pass, `${backend} embeddings ${JSON.stringify(byName[backend].embeddings)}`).toBe(true);
+  for (const backend of ['wasm', 'webgl', 'webgpu'])
+    expect(byName[backend].embeddings?.pass, `${backend} embeddings ${JSON.stringify(byName[backend].embeddings)}`).toBe(true);
   expect(parsed.pass).toBe(true);
   await expect(page.getByRole('status')).toHaveText('Every available backend computes the same numbers as the CPU.');
   expect(pageErrors).toEqual([]);

@@ -59,21 +59,57 @@ test.afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, forc
 test('bad arguments fail fast with a clear message and a non-zero exit', async () => {
   const help = await runCli(['train', '--help']);
   expect(help.code).toBe(0);
-  for (const flag of ['--data', '--csv', '--out', '--epochs', '--batch', '--lr', '--size', '--val', '--seed', '--backend', '--model', '--url', '--no-build', '--backbone', '--mirror', '--heads', '--head-loss', '--fine-tune-epochs', '--profile']) {
+  for (const flag of [
+    '--data',
+    '--csv',
+    '--out',
+    '--epochs',
+    '--batch',
+    '--lr',
+    '--size',
+    '--val',
+    '--seed',
+    '--backend',
+    '--model',
+    '--url',
+    '--no-build',
+    '--backbone',
+    '--mirror',
+    '--heads',
+    '--head-loss',
+    '--fine-tune-epochs',
+    '--profile',
+  ]) {
     expect(help.stdout).toContain(flag);
   }
 
   const cases: Array<{ args: string[]; code: number; message: string | RegExp }> = [
     { args: ['train', '--out', tempDir('unused')], code: 2, message: 'missing --data DIR' },
-    { args: ['train', '--data', join(tmpdir(), 'no-such-poster-folder'), '--out', tempDir('unused')], code: 1, message: /no-such-poster-folder: no such folder/ },
+    {
+      args: ['train', '--data', join(tmpdir(), 'no-such-poster-folder'), '--out', tempDir('unused')],
+      code: 1,
+      message: /no-such-poster-folder: no such folder/,
+    },
     { args: ['fly'], code: 2, message: 'unknown command "fly"' },
     { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--epochz', '1'], code: 2, message: "Unknown option '--epochz'" },
     { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--size', '80'], code: 2, message: '--size needs HEIGHTxWIDTH' },
-    { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--mirror', 'maybe'], code: 2, message: '--mirror must be one of on, off, got "maybe"' },
-    { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--backbone', 'resnet'], code: 2, message: /--backbone must be one of mobilenet_v2_035_224, mobilenet_v2_100_224/ },
+    {
+      args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--mirror', 'maybe'],
+      code: 2,
+      message: '--mirror must be one of on, off, got "maybe"',
+    },
+    {
+      args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--backbone', 'resnet'],
+      code: 2,
+      message: /--backbone must be one of mobilenet_v2_035_224, mobilenet_v2_100_224/,
+    },
     { args: ['train', '--data', subset.dir, '--out', tempDir('unused'), '--heads', '0'], code: 2, message: /--heads needs/ },
     { args: ['train', '--data', tempDir('empty'), '--out', tempDir('unused')], code: 1, message: 'no images in this folder' },
-    { args: ['predict', '--model', tempDir('no-model'), '--images', subset.dir, '--out', join(tempDir('unused'), 'x.csv')], code: 1, message: 'missing model.json, weights.bin, metadata.json' },
+    {
+      args: ['predict', '--model', tempDir('no-model'), '--images', subset.dir, '--out', join(tempDir('unused'), 'x.csv')],
+      code: 1,
+      message: 'missing model.json, weights.bin, metadata.json',
+    },
   ];
   for (const { args, code, message } of cases) {
     const run = await runCli(args);
@@ -86,7 +122,24 @@ test('train writes the model, its metrics and its log, streaming the log', async
   test.setTimeout(8 * 60_000);
   // Its own preview server of the built dist/ (npm test builds it first).
   const run = await runCli(
-    ['train', '--data', subset.dir, '--out', modelDir, '--epochs', '1', '--batch', '8', '--size', '80x76', '--val', '0.25', '--backend', 'webgl', '--no-build'],
+    [
+      'train',
+      '--data',
+      subset.dir,
+      '--out',
+      modelDir,
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--size',
+      '80x76',
+      '--val',
+      '0.25',
+      '--backend',
+      'webgl',
+      '--no-build',
+    ],
     7 * 60_000,
   );
   expect(run.code, run.stderr).toBe(0);
@@ -107,7 +160,26 @@ test('runs that share --profile share the embedding cache: the second computes n
   const profile = tempDir('profile');
   const train = () =>
     runCli(
-      ['train', '--data', subset.dir, '--out', tempDir('frozen'), '--model', 'mobilenet-frozen', '--backbone', 'mobilenet_v2_035_224', '--mirror', 'off', '--heads', '1', '--epochs', '1', '--profile', profile, '--no-build'],
+      [
+        'train',
+        '--data',
+        subset.dir,
+        '--out',
+        tempDir('frozen'),
+        '--model',
+        'mobilenet-frozen',
+        '--backbone',
+        'mobilenet_v2_035_224',
+        '--mirror',
+        'off',
+        '--heads',
+        '1',
+        '--epochs',
+        '1',
+        '--profile',
+        profile,
+        '--no-build',
+      ],
       4 * 60_000,
     );
   const first = await train();
@@ -124,7 +196,9 @@ test('runs that share --profile share the embedding cache: the second computes n
 test('predict writes one CSV row of probabilities per poster', async ({ baseURL }) => {
   test.setTimeout(3 * 60_000);
   const unlabeled = join(POSTERS_DIR, 'unlabeled');
-  const posters = readdirSync(unlabeled).filter((name) => name.endsWith('.jpg')).slice(0, 5);
+  const posters = readdirSync(unlabeled)
+    .filter((name) => name.endsWith('.jpg'))
+    .slice(0, 5);
   const imagesDir = tempDir('predict');
   posters.forEach((name) => copyFileSync(join(unlabeled, name), join(imagesDir, name)));
   const outPath = join(tempDir('probs'), 'out', 'probs.csv');
@@ -132,7 +206,10 @@ test('predict writes one CSV row of probabilities per poster', async ({ baseURL 
   // The test server already serves dist/: reuse it.
   const run = await runCli(['predict', '--model', modelDir, '--images', imagesDir, '--out', outPath, '--backend', 'webgl', '--url', baseURL!]);
   expect(run.code, run.stderr).toBe(0);
-  const [header, ...rows] = readFileSync(outPath, 'utf8').trimEnd().split(/\r\n/).map((line) => line.split(','));
+  const [header, ...rows] = readFileSync(outPath, 'utf8')
+    .trimEnd()
+    .split(/\r\n/)
+    .map((line) => line.split(','));
   // labels.csv pads its last header cell ("Western    "); the app trims genre names.
   const genres = subset.genres.map((genre) => genre.trim());
   expect(header).toEqual(['Id', ...genres, 'predicted']);
@@ -176,7 +253,19 @@ test("the app's own refusals end the CLI with the app's message", async ({ baseU
   const broken = tempDir('broken');
   for (const name of MODEL_FILES) copyFileSync(join(modelDir, name), join(broken, name));
   writeFileSync(join(broken, 'weights.bin'), Buffer.alloc(1000));
-  const refused = await runCli(['predict', '--model', broken, '--images', subset.dir, '--out', join(broken, 'p.csv'), '--backend', 'cpu', '--url', baseURL!]);
+  const refused = await runCli([
+    'predict',
+    '--model',
+    broken,
+    '--images',
+    subset.dir,
+    '--out',
+    join(broken, 'p.csv'),
+    '--backend',
+    'cpu',
+    '--url',
+    baseURL!,
+  ]);
   expect(refused.code, refused.stderr).toBe(1);
   expect(refused.stderr).toContain('import refused: weights.bin holds 1000 bytes');
   expect(existsSync(join(broken, 'p.csv'))).toBe(false);

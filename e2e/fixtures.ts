@@ -36,17 +36,47 @@ export function makePosterSubset(count: number, name = 'subset'): PosterSubset {
   for (const id of ids) copyFileSync(join(POSTERS_DIR, 'images', `${id}.jpg`), join(dir, `${id}.jpg`));
   const csvPath = join(dir, 'train.csv');
   writeFileSync(csvPath, [header, ...rows].join('\n') + '\n');
-  return { dir, csvPath, ids, genres: header.split(',').slice(2).map((genre) => genre.trim()) };
+  return {
+    dir,
+    csvPath,
+    ids,
+    genres: header
+      .split(',')
+      .slice(2)
+      .map((genre) => genre.trim()),
+  };
 }
 
-/** A page that fails the test on any uncaught page error or failed request to a foreign origin. */
-export const test = base.extend<{ pageErrors: string[] }>({
+/**
+ * Every test's page fails the test, at its end, on any uncaught page error
+ * (in the page or its workers) and on any request to an origin other than
+ * the app's own (blob: and data: URLs excepted): nothing may leave the
+ * machine. `auto`, so no spec can forget it; `pageErrors` stays readable for
+ * specs that assert on it mid-test.
+ */
+export const test = base.extend<{ pageErrors: string[]; foreignRequests: string[]; guardPage: void }>({
   pageErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await use(errors);
-    expect(errors, 'uncaught errors on the page').toEqual([]);
   },
+  foreignRequests: async ({ page, baseURL }, use) => {
+    const foreign: string[] = [];
+    const origin = new URL(baseURL!).origin;
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin) foreign.push(url);
+    });
+    await use(foreign);
+  },
+  guardPage: [
+    async ({ pageErrors, foreignRequests }, use) => {
+      await use();
+      expect(pageErrors, 'uncaught errors on the page').toEqual([]);
+      expect(foreignRequests, 'requests to other origins').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -2,13 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { checkPosterHeader } from '../src/data/imageHeader';
 import { AppPage, type SmallRun } from './appPage';
 import { expect, test } from './fixtures';
-import {
-  makeHostileCsvCorpus,
-  makeHostilePosterCorpus,
-  makeHugeCsvCorpus,
-  posterCaseBytes,
-  type HostilePosterCase,
-} from './hostileCorpus';
+import { makeHostileCsvCorpus, makeHostilePosterCorpus, makeHugeCsvCorpus, posterCaseBytes, type HostilePosterCase } from './hostileCorpus';
 
 /** The smallest input the form allows; one epoch is all that is needed to decode every poster once. */
 const TINY_RUN: SmallRun = { epochs: 1, batchSize: 4, height: 80, width: 76, valFraction: 0 };
@@ -108,7 +102,10 @@ test('a hostile labels CSV: every problem reported with its line, the valid rows
   const problems = report.getByLabel('Dataset problems');
   for (const problem of corpus.problems) {
     const group = problems.getByRole('group').filter({ has: page.getByText(new RegExp(`^${escapeRegExp(problem.kind)}: \\d+$`)) });
-    await expect(group.getByRole('listitem').filter({ hasText: problem.message }), `${problem.description}\n${corpus.lineNotes.join('\n')}`).toHaveCount(1);
+    await expect(
+      group.getByRole('listitem').filter({ hasText: problem.message }),
+      `${problem.description}\n${corpus.lineNotes.join('\n')}`,
+    ).toHaveCount(1);
   }
 
   await app.configure(TINY_RUN);
@@ -158,7 +155,10 @@ test('a 50,000-row CSV with almost no posters loads, and the page stays responsi
   expect.soft(await roundTripMs(page), 'ms for a page.evaluate round trip once the report is shown').toBeLessThan(1_000);
 
   // The report lists the first rows and offers the rest on demand.
-  const group = page.getByLabel('Dataset problems').getByRole('group').filter({ has: page.getByText(`row-without-poster: ${missing}`) });
+  const group = page
+    .getByLabel('Dataset problems')
+    .getByRole('group')
+    .filter({ has: page.getByText(`row-without-poster: ${missing}`) });
   await openDisclosure(group);
   await expect(group.getByRole('listitem')).toHaveCount(20);
   await expect(group.getByRole('listitem').first()).toHaveText(/^Line 14: no poster file for Id "tt9/);
@@ -174,8 +174,6 @@ test('a 50,000-row CSV with almost no posters loads, and the page stays responsi
   expect.soft(Date.now() - editStart, 'ms to type into Epochs, leave it, and get a page.evaluate answered').toBeLessThan(2_000);
   await expect(epochs).toHaveValue('3');
 
-  expect
-    .soft(await longestTaskMs(page), 'longest main-thread task (ms) from the drop to here')
-    .toBeLessThan(2_000);
+  expect.soft(await longestTaskMs(page), 'longest main-thread task (ms) from the drop to here').toBeLessThan(2_000);
   expect(pageErrors).toEqual([]);
 });

@@ -31,8 +31,7 @@ export type PosterOutcome =
 
 /** What `checkPosterHeader` must say about the bytes (checked in Node, no browser). */
 export type HeaderExpectation =
-  | { ok: true; format: ImageFormat; width?: number; height?: number; components?: number; progressive?: boolean }
-  | { ok: false; reason: RegExp };
+  { ok: true; format: ImageFormat; width?: number; height?: number; components?: number; progressive?: boolean } | { ok: false; reason: RegExp };
 
 export interface HostilePosterCase {
   /** Poster Id; the file is `<id>.jpg` whatever its real format. */

@@ -25,7 +25,9 @@ let unseen: string;
 test.beforeAll(() => {
   subset = makePosterSubset(600, 'gate');
   unseen = mkdtempSync(join(tmpdir(), 'poster-genres-unseen-'));
-  const names = readdirSync(join(POSTERS_DIR, 'unlabeled')).filter((name) => name.endsWith('.jpg')).slice(0, 8);
+  const names = readdirSync(join(POSTERS_DIR, 'unlabeled'))
+    .filter((name) => name.endsWith('.jpg'))
+    .slice(0, 8);
   names.forEach((name) => copyFileSync(join(POSTERS_DIR, 'unlabeled', name), join(unseen, name)));
 });
 
@@ -48,14 +50,20 @@ for (const backend of [undefined, 'webgl'] as const) {
     const auc = best.validation?.aucMacro ?? 0;
     const map = best.validation?.mapMacro ?? 0;
     const prior = best.baseline?.mapMacro ?? 1;
-    console.log(`${backend ?? 'default'}: epoch ${best.epoch} of ${epochs.length}, validation AUC ${auc.toFixed(3)}, mAP ${map.toFixed(3)} (prior ${prior.toFixed(3)})`);
+    console.log(
+      `${backend ?? 'default'}: epoch ${best.epoch} of ${epochs.length}, validation AUC ${auc.toFixed(3)}, mAP ${map.toFixed(3)} (prior ${prior.toFixed(3)})`,
+    );
     expect(auc, 'validation AUC of the kept epoch').toBeGreaterThanOrEqual(MIN_AUC);
     expect(map / prior, 'validation mAP over the constant prior').toBeGreaterThanOrEqual(MIN_MAP_OVER_PRIOR);
 
     // Unseen posters get scores of their own.
     await page.getByLabel('Folder to predict', { exact: true }).setInputFiles(unseen);
     await expect(page.getByRole('table', { name: 'Batch predictions' })).toBeVisible({ timeout: 2 * 60_000 });
-    const rows = (await app.downloadText('Download CSV')).trim().split(/\r?\n/).slice(1).map((line) => line.split(',').slice(1, -1).join(','));
+    const rows = (await app.downloadText('Download CSV'))
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((line) => line.split(',').slice(1, -1).join(','));
     expect(rows).toHaveLength(8);
     expect(new Set(rows).size, 'distinct score rows among 8 posters').toBe(8);
     await expect(page.getByRole('alert')).toHaveCount(0);

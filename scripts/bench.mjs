@@ -10,7 +10,18 @@
  * only copies posters, drives the page and measures the worker's JS heap over
  * the DevTools protocol (a worker has no performance.memory).
  */
-import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -163,7 +174,10 @@ function decodeConfig(posters) {
         })
       : flags.quick
         ? [{ height: 200, width: 150 }]
-        : [{ height: 400, width: 300 }, { height: 200, width: 150 }],
+        : [
+            { height: 400, width: 300 },
+            { height: 200, width: 150 },
+          ],
     posters,
     rounds: count('decode-rounds', flags.quick ? 1 : 3),
     feedEpochs: count('feed-epochs', flags.quick ? 2 : 3),
@@ -177,7 +191,9 @@ function copyPosters(dataDir, wanted) {
   const imagesDir = existsSync(join(dataDir, 'images')) ? join(dataDir, 'images') : dataDir;
   const csvPath = existsSync(join(dataDir, 'labels.csv'))
     ? join(dataDir, 'labels.csv')
-    : readdirSync(dataDir).filter((name) => name.endsWith('.csv')).map((name) => join(dataDir, name))[0];
+    : readdirSync(dataDir)
+        .filter((name) => name.endsWith('.csv'))
+        .map((name) => join(dataDir, name))[0];
   if (!csvPath) throw new Error(`no labels CSV in ${dataDir}`);
   const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
   const rows = [];
@@ -303,7 +319,10 @@ async function runPage({ chromium, baseUrl, posterDir, config, label, chromiumAr
     const result = page.getByTestId('bench-result');
     const error = page.getByTestId('bench-error');
     // Both exist from the start; whichever gets text first ends the run.
-    await result.or(error).filter({ hasText: /\S/ }).waitFor({ timeout: Number(flags['timeout-min']) * 60_000 });
+    await result
+      .or(error)
+      .filter({ hasText: /\S/ })
+      .waitFor({ timeout: Number(flags['timeout-min']) * 60_000 });
     const failure = (await error.textContent())?.trim();
     if (failure) throw new Error(`${label}: ${failure}`);
     if (pageErrors.length > 0) throw new Error(`${label}: page errors: ${pageErrors.join('; ')}`);
@@ -319,7 +338,10 @@ async function main() {
     return;
   }
   const started = Date.now();
-  const backends = flags.backends.split(',').map((b) => b.trim()).filter(Boolean);
+  const backends = flags.backends
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const unknown = backends.filter((b) => !BACKENDS.includes(b));
   if (unknown.length > 0) throw new Error(`unknown backend(s) ${unknown.join(', ')}; use ${BACKENDS.join(',')}`);
   const chromiumArgs = [

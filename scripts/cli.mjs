@@ -38,8 +38,8 @@ async function main() {
     process.stdout.write(`${parsed.text}\n`);
     return EXIT.ok;
   }
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', (signal) => void onSignal(signal));
+  process.once('SIGTERM', (signal) => void onSignal(signal));
   const io = {
     out: (/** @type {string} */ line) => process.stdout.write(`${line}\n`),
     log,

@@ -10,7 +10,8 @@ import { PredictPanel } from './features/predict/PredictPanel';
 import { CheckpointBanner } from './features/session/CheckpointBanner';
 import { TrainingSection } from './features/training/TrainingSection';
 import { useTrainingWorker, workerOptionsFromUrl } from './features/useTrainingWorker';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './worker/protocol';
+import { DEFAULT_TRAIN_CONFIG, HEAD } from './config/registry.js';
+import type { TrainConfig } from './worker/protocol';
 
 export function App() {
   const workerOptions = useMemo(() => workerOptionsFromUrl(window.location.search), []);
@@ -21,10 +22,13 @@ export function App() {
   const running = state.status === 'running' || state.status === 'stopping';
   const onExportDelivered = useCallback(() => dispatch({ type: 'ui/exportDelivered' }), [dispatch]);
 
+  // The summary follows what shapes the model: its kind, backbone, input size, head count and the genre count.
+  const backendName = state.backend?.name;
+  const { modelKind, backbone, backboneUrl, height, width, headEnsemble } = config;
   useEffect(() => {
-    if (state.backend) send({ type: 'describeModel', config });
-    // The summary follows the input size and the genre count.
-  }, [state.backend?.name, state.dataset, config.height, config.width, config.modelKind, config.backbone]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!backendName) return;
+    send({ type: 'describeModel', config: { ...DEFAULT_TRAIN_CONFIG, modelKind, backbone, backboneUrl, height, width, headEnsemble } });
+  }, [backendName, state.dataset, modelKind, backbone, backboneUrl, height, width, headEnsemble, send]);
 
   return (
     <main>
@@ -90,7 +94,7 @@ export function App() {
         <p>
           {config.modelKind === 'tutorial-cnn'
             ? 'Tutorial CNN, trained from scratch: four 5x5 conv blocks (16-32-64-64), dense 128-64, sigmoid per genre. Choose the model under Training.'
-            : 'ImageNet-pretrained MobileNetV2 as a feature extractor (224x224 input), with a dense head (512 ReLU, dropout 0.5, sigmoid per genre) trained on its embeddings.'}
+            : `ImageNet-pretrained MobileNetV2 as a feature extractor (224x224 input), with ${headEnsemble === 1 ? 'a dense head' : `${headEnsemble} dense heads averaged`} (${HEAD.hiddenUnits} ReLU, dropout ${HEAD.dropout}, sigmoid per genre) trained on its embeddings.`}
         </p>
         {state.modelSummary && <ModelSummaryTable summary={state.modelSummary} />}
       </section>

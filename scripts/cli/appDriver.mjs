@@ -119,7 +119,10 @@ export class AppDriver {
   /** The text of every error alert on the page, or null when there is none. */
   async alertText() {
     const texts = await this.#guard(this.page.getByRole('alert').allInnerTexts());
-    const text = texts.map((t) => t.replace(/\s*Dismiss\s*$/, '').trim()).filter(Boolean).join('\n');
+    const text = texts
+      .map((t) => t.replace(/\s*Dismiss\s*$/, '').trim())
+      .filter(Boolean)
+      .join('\n');
     return text || null;
   }
 
@@ -156,7 +159,9 @@ export class AppDriver {
     if (backend) target.searchParams.set('backend', backend);
     await this.#guard(this.page.goto(target.href));
     const name = this.page.getByTestId('backend-name');
-    const used = await this.waitUntil('TensorFlow.js to start', async () => ((await name.isVisible()) ? squash(await name.textContent()) : undefined));
+    const used = await this.waitUntil('TensorFlow.js to start', async () =>
+      (await name.isVisible()) ? squash(await name.textContent()) : undefined,
+    );
     this.log(squash(await this.page.getByTestId('backend').textContent()));
     if (backend && used !== backend) throw new CliError(`--backend ${backend} was asked for, but the app runs on ${used}`);
     return used;
@@ -171,7 +176,9 @@ export class AppDriver {
     if ((await this.#guard(select.count())) === 0) {
       throw new CliError(`--model ${kind}: this build of the app has no "Model" select (rebuild dist/, or leave out --model)`);
     }
-    const values = await this.#guard(select.locator('option').evaluateAll((options) => options.map((option) => /** @type {HTMLOptionElement} */ (option).value)));
+    const values = await this.#guard(
+      select.locator('option').evaluateAll((options) => options.map((option) => /** @type {HTMLOptionElement} */ (option).value)),
+    );
     if (!values.includes(kind)) throw new CliError(`--model ${kind}: the app's "Model" select offers ${values.join(', ')}`);
     await this.#guard(select.selectOption(kind));
   }
@@ -182,8 +189,11 @@ export class AppDriver {
    */
   async selectChoice(label, value, flag) {
     const select = this.page.getByRole('combobox', { name: label, exact: true });
-    if ((await this.#guard(select.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" select (not used by the chosen model? add --model)`);
-    const values = await this.#guard(select.locator('option').evaluateAll((options) => options.map((option) => /** @type {HTMLOptionElement} */ (option).value)));
+    if ((await this.#guard(select.count())) === 0)
+      throw new CliError(`${flag}: the app shows no "${label}" select (not used by the chosen model? add --model)`);
+    const values = await this.#guard(
+      select.locator('option').evaluateAll((options) => options.map((option) => /** @type {HTMLOptionElement} */ (option).value)),
+    );
     if (!values.includes(value)) throw new CliError(`${flag}: the app's "${label}" select offers ${values.join(', ')}`);
     await this.#guard(select.selectOption(value));
   }
@@ -194,7 +204,8 @@ export class AppDriver {
    */
   async setCheckbox(label, checked, flag) {
     const box = this.page.getByRole('checkbox', { name: new RegExp(`^${label}`) });
-    if ((await this.#guard(box.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" checkbox (not used by the chosen model? add --model)`);
+    if ((await this.#guard(box.count())) === 0)
+      throw new CliError(`${flag}: the app shows no "${label}" checkbox (not used by the chosen model? add --model)`);
     await this.#guard(box.setChecked(checked));
   }
 
@@ -204,7 +215,8 @@ export class AppDriver {
    */
   async setText(label, value, flag) {
     const field = this.page.getByRole('textbox', { name: new RegExp(`^${label}`) });
-    if ((await this.#guard(field.count())) === 0) throw new CliError(`${flag}: the app shows no "${label}" field (not used by the chosen model? add --model)`);
+    if ((await this.#guard(field.count())) === 0)
+      throw new CliError(`${flag}: the app shows no "${label}" field (not used by the chosen model? add --model)`);
     await this.#guard(field.fill(value));
     await this.#guard(field.blur());
   }
@@ -275,7 +287,9 @@ export class AppDriver {
    */
   async #enabledButton(name) {
     const button = this.page.getByRole('button', { name, exact: true });
-    await this.waitUntil(`"${name}" to be enabled`, async () => ((await button.count()) > 0 && (await button.isEnabled()) ? true : undefined), { timeoutMs: STEP_TIMEOUT_MS });
+    await this.waitUntil(`"${name}" to be enabled`, async () => ((await button.count()) > 0 && (await button.isEnabled()) ? true : undefined), {
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
     return button;
   }
 

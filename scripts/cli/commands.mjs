@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { AppDriver } from './appDriver.mjs';
 import { checkModelFolder, checkPosterFolder, labelsFor, MODEL_FILES } from './files.mjs';
+import { SETTING_LIMITS } from '../../src/config/registry.js';
 import { BACKBONE_IDS, BACKENDS, choiceFlag, CliError, HEAD_LOSSES, MODEL_KINDS, numberFlag, sizeFlag, urlFlag } from './options.mjs';
 import { savedPort, savePort, serveApp } from './server.mjs';
 
@@ -66,18 +67,27 @@ function ensureFolder(path, flag) {
 export async function train(flags, io) {
   const options = appFlags(flags);
   const size = sizeFlag(text(flags, 'size'));
-  /** The training form's fields, in the order a user fills them: [label, value, the flag as typed]. */
-  const fields = /** @type {Array<[string, number | undefined, string]>} */ ([
-    ['Epochs', numberFlag('epochs', text(flags, 'epochs'), { integer: true, min: 1 }), `--epochs ${flags.epochs}`],
-    ['Batch size', numberFlag('batch', text(flags, 'batch'), { integer: true, min: 1 }), `--batch ${flags.batch}`],
-    ['Learning rate', numberFlag('lr', text(flags, 'lr'), { min: 0, minExclusive: true }), `--lr ${flags.lr}`],
-    ['Input height', size?.height, `--size ${flags.size}`],
-    ['Input width', size?.width, `--size ${flags.size}`],
-    ['Validation fraction', numberFlag('val', text(flags, 'val'), { min: 0, max: 1, maxExclusive: true }), `--val ${flags.val}`],
-    ['Seed', numberFlag('seed', text(flags, 'seed'), { integer: true, min: 0 }), `--seed ${flags.seed}`],
-    ['Heads averaged', numberFlag('heads', text(flags, 'heads'), { integer: true, min: 1 }), `--heads ${flags.heads}`],
-    ['Fine-tuning epochs', numberFlag('fine-tune-epochs', text(flags, 'fine-tune-epochs'), { integer: true, min: 0 }), `--fine-tune-epochs ${flags['fine-tune-epochs']}`],
-  ]);
+  /**
+   * A number setting: checked against the registry's range (the form's own), labelled as the form labels it.
+   * @param {string} flag @param {keyof typeof SETTING_LIMITS} key
+   * @returns {[string, number | undefined, string]}  [label, value, the flag as typed]
+   */
+  const setting = (flag, key) => {
+    const { label, min, max, integer } = SETTING_LIMITS[key];
+    return [label, numberFlag(flag, text(flags, flag), { integer, min, max }), `--${flag} ${flags[flag]}`];
+  };
+  /** The training form's fields, in the order a user fills them. */
+  const fields = [
+    setting('epochs', 'epochs'),
+    setting('batch', 'batchSize'),
+    setting('lr', 'learningRate'),
+    /** @type {[string, number | undefined, string]} */ ([SETTING_LIMITS.height.label, size?.height, `--size ${flags.size}`]),
+    /** @type {[string, number | undefined, string]} */ ([SETTING_LIMITS.width.label, size?.width, `--size ${flags.size}`]),
+    setting('val', 'valFraction'),
+    setting('seed', 'seed'),
+    setting('heads', 'headEnsemble'),
+    setting('fine-tune-epochs', 'fineTuneEpochs'),
+  ];
   /** The pretrained models' selects: [label, value, the flag as typed]. */
   const choices = /** @type {Array<[string, string | undefined, string]>} */ ([
     ['Backbone', choiceFlag('backbone', text(flags, 'backbone'), BACKBONE_IDS), `--backbone ${flags.backbone}`],
@@ -124,15 +134,20 @@ export async function train(flags, io) {
     io.log(`wrote ${[...MODEL_FILES, 'metrics.json', 'training-log.txt'].join(', ')} to ${outDir}`);
     const last = JSON.parse(readFileSync(join(outDir, 'metrics.json'), 'utf8')).epochs?.at(-1);
     if (last?.validation?.mapMacro != null) {
-      io.log(`epoch ${last.epoch}: validation mAP ${last.validation.mapMacro.toFixed(3)} (constant prior ${last.baseline?.mapMacro?.toFixed(3) ?? '?'})`);
+      io.log(
+        `epoch ${last.epoch}: validation mAP ${last.validation.mapMacro.toFixed(3)} (constant prior ${last.baseline?.mapMacro?.toFixed(3) ?? '?'})`,
+      );
     }
     // Pretrained heads keep their best epoch (early stopping), which need not be the last one.
     const kept = JSON.parse(readFileSync(join(outDir, 'metadata.json'), 'utf8')).validation;
     if (kept?.mapMacro != null) {
-      io.log(`the saved model: validation mAP ${kept.mapMacro.toFixed(3)}, AUC ${kept.aucMacro?.toFixed(3) ?? '?'}, macro F1 (tuned thresholds) ${kept.f1MacroTuned?.toFixed(3) ?? '?'}`);
+      io.log(
+        `the saved model: validation mAP ${kept.mapMacro.toFixed(3)}, AUC ${kept.aucMacro?.toFixed(3) ?? '?'}, macro F1 (tuned thresholds) ${kept.f1MacroTuned?.toFixed(3) ?? '?'}`,
+      );
     }
     // Checked after saving: a run that completed is worth keeping even when something else went wrong.
-    if (run.alerts.length > 0) throw new CliError(`training completed and its files were written, but the app reported errors:\n${run.alerts.join('\n')}`);
+    if (run.alerts.length > 0)
+      throw new CliError(`training completed and its files were written, but the app reported errors:\n${run.alerts.join('\n')}`);
   });
 }
 
@@ -142,7 +157,8 @@ export async function predict(flags, io) {
   const modelFiles = checkModelFolder(String(flags.model));
   const folder = checkPosterFolder('--images', String(flags.images));
   const outPath = resolve(String(flags.out));
-  if (existsSync(outPath) && statSync(outPath).isDirectory()) throw new CliError(`--out ${flags.out}: is a folder; give a file name such as probs.csv`);
+  if (existsSync(outPath) && statSync(outPath).isDirectory())
+    throw new CliError(`--out ${flags.out}: is a folder; give a file name such as probs.csv`);
   io.log(`images: ${folder.images} under ${folder.dir}`);
 
   await withApp(options, io, async (app) => {

@@ -57,7 +57,8 @@ export function labelsFor(folder, csvFlag, dataFlag) {
     throw new CliError(`${dataFlag} ${folder.dir}: no labels CSV in this folder; put one there or pass --csv FILE`);
   }
   const chosen = folder.csvFiles.find((file) => file.toLowerCase().endsWith('train.csv')) ?? folder.csvFiles[0];
-  const others = folder.csvFiles.length > 1 ? ` (the app prefers train.csv; also found: ${folder.csvFiles.filter((f) => f !== chosen).join(', ')})` : '';
+  const others =
+    folder.csvFiles.length > 1 ? ` (the app prefers train.csv; also found: ${folder.csvFiles.filter((f) => f !== chosen).join(', ')})` : '';
   return { description: `labels from ${chosen} inside the folder${others}` };
 }
 
@@ -71,7 +72,9 @@ export function checkModelFolder(path) {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`--model ${path}: no such folder`);
   const missing = MODEL_FILES.filter((name) => !existsSync(join(dir, name)));
   if (missing.length > 0) {
-    throw new CliError(`--model ${path}: missing ${missing.join(', ')}; a model folder holds ${MODEL_FILES.join(', ')} (as \`train --out\` writes them)`);
+    throw new CliError(
+      `--model ${path}: missing ${missing.join(', ')}; a model folder holds ${MODEL_FILES.join(', ')} (as \`train --out\` writes them)`,
+    );
   }
   return MODEL_FILES.map((name) => join(dir, name));
 }

@@ -4,12 +4,34 @@
  * help text read, so every flag is documented where it is declared.
  */
 import { parseArgs } from 'node:util';
+import {
+  BACKBONES,
+  DEFAULT_TRAIN_CONFIG,
+  HEAD_LOSSES as LOSSES,
+  MODEL_KINDS as KINDS,
+  SETTING_LIMITS,
+  TRAINING_BACKENDS,
+  TRANSFER_DEFAULTS,
+} from '../../src/config/registry.js';
 
-export const BACKENDS = /** @type {const} */ (['webgpu', 'webgl', 'cpu']);
-export const MODEL_KINDS = /** @type {const} */ (['tutorial-cnn', 'mobilenet-frozen', 'mobilenet-finetune']);
-/** The app's backbone registry (src/ml/backbones.ts) and head losses (src/ml/trainConfig.ts); the app checks them again. */
-export const BACKBONE_IDS = /** @type {const} */ (['mobilenet_v2_035_224', 'mobilenet_v2_100_224']);
-export const HEAD_LOSSES = /** @type {const} */ (['auto', 'bce', 'weighted-bce', 'focal']);
+/** The choices and defaults come from the app's own registry: the help cannot drift from the form. */
+export const BACKENDS = TRAINING_BACKENDS;
+export const MODEL_KINDS = KINDS.map((kind) => kind.id);
+export const BACKBONE_IDS = BACKBONES.map((backbone) => backbone.id);
+export const HEAD_LOSSES = LOSSES.map((loss) => loss.id);
+
+/**
+ * "1..1000; default 20 (60 for pretrained models)": a number setting's range and default, from the registry.
+ * @param {keyof typeof SETTING_LIMITS} key
+ * @param {string} what
+ */
+function rangeHelp(key, what) {
+  const { min, max, integer } = SETTING_LIMITS[key];
+  const fallback = DEFAULT_TRAIN_CONFIG[key];
+  const transfer = key in TRANSFER_DEFAULTS ? TRANSFER_DEFAULTS[/** @type {keyof typeof TRANSFER_DEFAULTS} */ (key)] : fallback;
+  const defaults = transfer === fallback ? `default ${fallback}` : `default ${fallback}, ${transfer} for pretrained models`;
+  return `${what}, ${integer ? 'a whole number ' : ''}${min}..${max} (${defaults})`;
+}
 
 /** Exit statuses: documented in the help text. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 };
@@ -43,7 +65,7 @@ const APP_FLAGS = {
   profile: {
     type: 'string',
     value: 'DIR',
-    help: "browser profile kept between runs, with the port the app is served on, so a second run reuses its embedding cache (default: a fresh profile, deleted afterwards)",
+    help: 'browser profile kept between runs, with the port the app is served on, so a second run reuses its embedding cache (default: a fresh profile, deleted afterwards)',
   },
   verbose: { type: 'boolean', help: "echo the page's console messages to stderr" },
   help: { type: 'boolean', help: 'show this help' },
@@ -68,22 +90,56 @@ export const COMMANDS = {
       'Training settings left out keep the app defaults; the settings used are printed to stderr.',
     ],
     flags: {
-      data: { type: 'string', value: 'DIR', required: true, help: 'poster folder (searched recursively); holds the labels CSV unless --csv is given' },
+      data: {
+        type: 'string',
+        value: 'DIR',
+        required: true,
+        help: 'poster folder (searched recursively); holds the labels CSV unless --csv is given',
+      },
       csv: { type: 'string', value: 'FILE', help: 'labels CSV (Id,Genre,<one 0/1 column per genre>) when it is not inside DIR' },
-      out: { type: 'string', value: 'MODEL_DIR', required: true, help: 'folder to write the model files into (created if missing; files are overwritten)' },
-      model: { type: 'string', value: 'KIND', help: `model to train: ${MODEL_KINDS.join('|')} (needs the app's "Model" select)` },
-      epochs: { type: 'string', value: 'N', help: 'epochs, a whole number >= 1' },
-      batch: { type: 'string', value: 'N', help: 'batch size, a whole number >= 1' },
-      lr: { type: 'string', value: 'X', help: 'learning rate, > 0' },
-      size: { type: 'string', value: 'HxW', help: 'network input height x width in pixels, e.g. 400x300' },
-      val: { type: 'string', value: 'X', help: 'validation fraction of the unique posters, 0 <= X < 1' },
-      seed: { type: 'string', value: 'N', help: 'seed for the split, the shuffles and the initialisers, a whole number >= 0' },
-      backbone: { type: 'string', value: 'ID', help: `pretrained models: ${BACKBONE_IDS.join('|')} (default ${BACKBONE_IDS[0]})` },
-      'backbone-url': { type: 'string', value: 'URL', help: "pretrained models: the backbone's model.json (default: the copy the app serves under /models/)" },
-      'head-loss': { type: 'string', value: 'KIND', help: `pretrained models: imbalance handling of the head, ${HEAD_LOSSES.join('|')}` },
-      mirror: { type: 'string', value: 'on|off', help: "pretrained models: also learn from mirrored posters and average predictions over both (the app's default: on)" },
-      heads: { type: 'string', value: 'N', help: "pretrained models: heads trained from different seeds whose outputs are averaged (the app's default: 3)" },
-      'fine-tune-epochs': { type: 'string', value: 'N', help: 'mobilenet-finetune: epochs with the top backbone layers unfrozen, a whole number >= 0' },
+      out: {
+        type: 'string',
+        value: 'MODEL_DIR',
+        required: true,
+        help: 'folder to write the model files into (created if missing; files are overwritten)',
+      },
+      model: { type: 'string', value: 'KIND', help: `model to train: ${MODEL_KINDS.join('|')} (default ${DEFAULT_TRAIN_CONFIG.modelKind})` },
+      epochs: { type: 'string', value: 'N', help: rangeHelp('epochs', 'epochs (pretrained models: head epochs; early stopping may end sooner)') },
+      batch: { type: 'string', value: 'N', help: rangeHelp('batchSize', 'batch size') },
+      lr: { type: 'string', value: 'X', help: rangeHelp('learningRate', 'learning rate') },
+      size: {
+        type: 'string',
+        value: 'HxW',
+        help: `tutorial CNN: input height x width in pixels, each ${SETTING_LIMITS.height.min}..${SETTING_LIMITS.height.max} (default ${DEFAULT_TRAIN_CONFIG.height}x${DEFAULT_TRAIN_CONFIG.width}; pretrained models take ${TRANSFER_DEFAULTS.height}x${TRANSFER_DEFAULTS.width})`,
+      },
+      val: { type: 'string', value: 'X', help: rangeHelp('valFraction', 'validation fraction of the unique posters') },
+      seed: { type: 'string', value: 'N', help: rangeHelp('seed', 'seed for the split, the shuffles and the initialisers') },
+      backbone: { type: 'string', value: 'ID', help: `pretrained models: ${BACKBONE_IDS.join('|')} (default ${DEFAULT_TRAIN_CONFIG.backbone})` },
+      'backbone-url': {
+        type: 'string',
+        value: 'URL',
+        help: "pretrained models: the backbone's model.json (default: the copy the app serves under /models/)",
+      },
+      'head-loss': {
+        type: 'string',
+        value: 'KIND',
+        help: `pretrained models: imbalance handling of the head, ${HEAD_LOSSES.join('|')} (default ${DEFAULT_TRAIN_CONFIG.headLoss})`,
+      },
+      mirror: {
+        type: 'string',
+        value: 'on|off',
+        help: `pretrained models: also learn from mirrored posters and average predictions over both (default ${DEFAULT_TRAIN_CONFIG.mirrorPosters ? 'on' : 'off'})`,
+      },
+      heads: {
+        type: 'string',
+        value: 'N',
+        help: rangeHelp('headEnsemble', 'pretrained models: heads trained from different seeds whose outputs are averaged'),
+      },
+      'fine-tune-epochs': {
+        type: 'string',
+        value: 'N',
+        help: rangeHelp('fineTuneEpochs', 'mobilenet-finetune: epochs with the top backbone layers unfrozen'),
+      },
       ...APP_FLAGS,
     },
   },
@@ -92,7 +148,12 @@ export const COMMANDS = {
     synopsis: 'predict --model MODEL_DIR --images DIR --out FILE.csv [flags]',
     notes: ['The CSV reads: Id,<one probability column per genre>,predicted (genres at or above their threshold, |-joined).'],
     flags: {
-      model: { type: 'string', value: 'MODEL_DIR', required: true, help: 'folder holding model.json, weights.bin and metadata.json (as `train` writes them)' },
+      model: {
+        type: 'string',
+        value: 'MODEL_DIR',
+        required: true,
+        help: 'folder holding model.json, weights.bin and metadata.json (as `train` writes them)',
+      },
       images: { type: 'string', value: 'DIR', required: true, help: 'folder of posters to predict (searched recursively)' },
       out: { type: 'string', value: 'FILE', required: true, help: 'CSV file to write (its folder is created if missing)' },
       ...APP_FLAGS,
@@ -101,7 +162,7 @@ export const COMMANDS = {
   evaluate: {
     summary: 'score a model on a labelled poster folder; print the metrics as JSON on stdout',
     synopsis: 'evaluate --model MODEL_DIR --data DIR [--csv FILE] [flags]',
-    notes: ['Prints the app\'s evaluation JSON (mapMacro, aucMacro, F1 and per-genre metrics) and nothing else on stdout.'],
+    notes: ["Prints the app's evaluation JSON (mapMacro, aucMacro, F1 and per-genre metrics) and nothing else on stdout."],
     flags: {
       model: { type: 'string', value: 'MODEL_DIR', required: true, help: 'folder holding model.json, weights.bin and metadata.json' },
       data: { type: 'string', value: 'DIR', required: true, help: 'labelled poster folder; holds the labels CSV unless --csv is given' },
@@ -118,7 +179,10 @@ const PROGRAM = 'npm run cli --';
 
 /** @param {Record<string, FlagSpec>} flags */
 function flagLines(flags) {
-  const rows = Object.entries(flags).map(([name, spec]) => [`--${name}${spec.value ? ` ${spec.value}` : ''}`, `${spec.required ? '(required) ' : ''}${spec.help}`]);
+  const rows = Object.entries(flags).map(([name, spec]) => [
+    `--${name}${spec.value ? ` ${spec.value}` : ''}`,
+    `${spec.required ? '(required) ' : ''}${spec.help}`,
+  ]);
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
 }
@@ -234,7 +298,11 @@ export function sizeFlag(text) {
   if (text === undefined) return undefined;
   const match = /^(\d+)x(\d+)$/i.exec(text.trim());
   if (!match) throw usageError(`--size needs HEIGHTxWIDTH in pixels, e.g. 400x300, got "${text}"`);
-  return { height: Number(match[1]), width: Number(match[2]) };
+  const [height, width] = [Number(match[1]), Number(match[2])];
+  const { min, max } = SETTING_LIMITS.height;
+  if ([height, width].some((side) => side < min || side > max))
+    throw usageError(`--size needs each side within ${min}..${max} pixels, got "${text}"`);
+  return { height, width };
 }
 
 /** @param {string | undefined} text @returns {string | undefined} */

@@ -49,7 +49,9 @@ async function ensureBuilt({ noBuild, log }) {
     // IMPORTANT: logLevel 'warn' keeps Vite's info lines off stdout, which carries the command's output.
     await build({ root: ROOT, logLevel: 'warn' });
   } catch (error) {
-    throw new CliError(`vite build failed: ${error instanceof Error ? error.message : String(error)}\n(--no-build serves the existing dist/ instead)`);
+    throw new CliError(
+      `vite build failed: ${error instanceof Error ? error.message : String(error)}\n(--no-build serves the existing dist/ instead)`,
+    );
   }
   log(`built dist/ in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
@@ -98,7 +100,9 @@ export async function serveApp({ url, noBuild, log, port }) {
     server = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: port ?? 0, strictPort: true, open: false } });
   } catch (error) {
     if (port === undefined) throw error;
-    throw new CliError(`port ${port}, where this profile's app (and its embedding cache) lives, is busy: is another run using the same --profile? (${error instanceof Error ? error.message : String(error)})`);
+    throw new CliError(
+      `port ${port}, where this profile's app (and its embedding cache) lives, is busy: is another run using the same --profile? (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new CliError('the preview server did not report its port');

@@ -1,11 +1,11 @@
 import { BACKEND_ORDER } from '../ml/backend';
-import { BACKBONES } from '../ml/backbones';
-import { TRANSFER_DEFAULTS } from '../ml/trainConfig';
+import { BACKBONES } from '../config/registry.js';
+import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { TUTORIAL_CNN_MIN_SIDE } from '../ml/tutorialCnn';
 import { defaultDecodeWorkerCount } from '../worker/decodePool';
 import type { BenchBackendName, BenchConfig, ImageSize, PretrainedRunConfig } from './benchProtocol';
 
-export type ConfigResult = { ok: true; value: BenchConfig } | { ok: false, errors: string[] };
+export type ConfigResult = { ok: true; value: BenchConfig } | { ok: false; errors: string[] };
 
 export const TUTORIAL_SIZE: ImageSize = { height: 400, width: 300 };
 export const SMALL_SIZE: ImageSize = { height: 128, width: 96 };
@@ -13,15 +13,15 @@ export const SMALL_SIZE: ImageSize = { height: 128, width: 96 };
 export const BENCH_BACKENDS: readonly BenchBackendName[] = [...BACKEND_ORDER, 'wasm'];
 
 /**
- * The app's transfer path: MobileNetV2 0.35, embedded 32 posters at a time
- * (EMBED_BATCH in src/worker/transferTraining.ts, not exported), the head
+ * The app's transfer path: MobileNetV2 0.35, embedded HEAD.embedBatch posters
+ * at a time (the registry's), the head
  * trained in batches of TRANSFER_DEFAULTS.batchSize on 2000 feature rows per
  * epoch (the full set's training split is about 5300 posters; the cost per row
  * is the same). Few batches and epochs: SwiftShader on two cores is slow.
  */
 export const DEFAULT_PRETRAINED: PretrainedRunConfig = {
   backbone: 'mobilenet_v2_035_224',
-  embedBatchSize: 32,
+  embedBatchSize: HEAD.embedBatch,
   embedWarmupBatches: 1,
   embedTimedBatches: 2,
   headRows: 2000,

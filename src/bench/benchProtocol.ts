@@ -2,8 +2,8 @@
  * Types only: what the benchmark page and its worker say to each other, and
  * the result they hand to whoever drives the page (scripts/bench.mjs).
  */
-import type { BackboneId } from '../ml/backbones';
-import type { InferenceBackendName } from '../ml/inferenceBackend';
+import type { BackboneId } from '../config/trainConfig';
+import type { InferenceBackendName } from '../config/trainConfig';
 import type { DecodeSummary } from './stats';
 
 /**

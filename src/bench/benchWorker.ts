@@ -8,15 +8,7 @@ import { DecodePool } from '../worker/decodePool';
 import type { PosterSourceItem } from '../worker/posterBatches';
 import { describeAdapter } from './adapterInfo';
 import { parseBenchConfig } from './benchConfig';
-import type {
-  BackendResult,
-  BenchBackendName,
-  BenchConfig,
-  BenchEvent,
-  BenchRequest,
-  BenchResult,
-  TrainingMeasurement,
-} from './benchProtocol';
+import type { BackendResult, BenchBackendName, BenchConfig, BenchEvent, BenchRequest, BenchResult, TrainingMeasurement } from './benchProtocol';
 import { measureDecodeThroughput } from './measureDecode';
 import { measureFeed } from './measureFeed';
 import { measureInputPreparation } from './measureInput';
@@ -25,7 +17,6 @@ import { measureMemory, measurePrediction, measureTraining, type MeasureContext 
 import { roundTo3, summarizeDecode } from './stats';
 
 declare const self: DedicatedWorkerGlobalScope;
-
 
 const emit = (event: BenchEvent) => self.postMessage(event);
 const progress = (message: string) => emit({ type: 'progress', message });
@@ -114,13 +105,18 @@ async function run(request: Extract<BenchRequest, { type: 'run' }>): Promise<voi
     const bySize = await measureDecodeThroughput(files, config.decode.sizes, config.decode.workerCounts, config.decode.rounds, progress);
     const feed =
       config.decode.feedEpochs > 0
-        ? await measureFeed(items.slice(0, config.decode.posters), config.decode.sizes, config.decode.feedEpochs, config.decodeWorkers, numGenres, progress)
+        ? await measureFeed(
+            items.slice(0, config.decode.posters),
+            config.decode.sizes,
+            config.decode.feedEpochs,
+            config.decodeWorkers,
+            numGenres,
+            progress,
+          )
         : {};
     decode = {
       posters: files.length,
-      sizes: Object.fromEntries(
-        Object.entries(bySize).map(([size, runs]) => [size, { summary: summarizeDecode(runs), runs }]),
-      ),
+      sizes: Object.fromEntries(Object.entries(bySize).map(([size, runs]) => [size, { summary: summarizeDecode(runs), runs }])),
       feed,
     };
   }

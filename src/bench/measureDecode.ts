@@ -1,4 +1,4 @@
-import type { InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { DecodePool } from '../worker/decodePool';
 import { decodePoster } from '../worker/decodePoster';
 import { sizeLabel } from './benchConfig';

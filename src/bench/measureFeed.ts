@@ -1,9 +1,9 @@
-import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
+import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
 import { DecodePool } from '../worker/decodePool';
 import { OpfsPixelSpill } from '../worker/opfsPixelSpill';
 import type { PixelSpill } from '../worker/pixelSpill';
 import { PosterPixelStore, posterBatches, type PosterSourceItem } from '../worker/posterBatches';
-import { PIXEL_BUDGET_BYTES } from '../worker/trainingLoop';
+import { PIXEL_BUDGET_BYTES } from '../worker/trainingRunner';
 import { sizeLabel } from './benchConfig';
 import type { FeedMeasurement, FeedMode, ImageSize } from './benchProtocol';
 import { median, roundTo3 } from './stats';

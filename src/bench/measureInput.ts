@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { pixelsPerPoster, pixelsToInput, takesBytes, CHANNELS, type InputSpec } from '../ml/preprocess';
+import { pixelsPerPoster, CHANNELS, type InputSpec } from '../data/inputSpec';
+import { pixelsToInput, takesBytes } from '../ml/preprocess';
 import { sizeLabel } from './benchConfig';
 import type { InputConfig, InputMeasurement } from './benchProtocol';
 import { median, roundTo3 } from './stats';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../lib/random';
-import { extractFeatures, getBackbone, loadBackbone } from '../ml/backbones';
-import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
-import { TRANSFER_DEFAULTS } from '../ml/trainConfig';
+import { getBackbone } from '../config/trainConfig';
+import { extractFeatures, loadBackbone } from '../ml/backbones';
+import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
+import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { buildHead, positiveWeights, trainHeadEpoch, type LossOptions } from '../ml/transferHead';
-import { HEAD_DROPOUT, HEAD_HIDDEN_UNITS, HEAD_L2, WEIGHTED_BCE_POSITIVE_WEIGHTS } from '../worker/transferTraining';
 import { sizeLabel } from './benchConfig';
 import type { EmbeddingMeasurement, HeadTrainingMeasurement, PretrainedMeasurement, PretrainedRunConfig } from './benchProtocol';
 import type { MeasureContext } from './measureTraining';
@@ -68,15 +68,21 @@ async function measureHeadTraining(
   for (let k = 0; k < features.length; k++) features[k] = rng() * 6;
   const labels = new Uint8Array(rows * numGenres); // [rows, genres] 0/1
   for (let row = 0; row < rows; row++) labels.set(items[row % items.length].labels, row * numGenres);
-  const lossOptions: LossOptions = { kind: 'weighted-bce', positiveWeight: positiveWeights(labels, rows, numGenres, WEIGHTED_BCE_POSITIVE_WEIGHTS) };
-  const head = buildHead({ featureDim, numGenres, hidden: HEAD_HIDDEN_UNITS, dropout: HEAD_DROPOUT, l2: HEAD_L2, seed });
+  const lossOptions: LossOptions = {
+    kind: 'weighted-bce',
+    positiveWeight: positiveWeights(labels, rows, numGenres, { power: HEAD.positiveWeightPower, max: HEAD.positiveWeightMax }),
+  };
+  const head = buildHead({ featureDim, numGenres, hidden: HEAD.hiddenUnits, dropout: HEAD.dropout, l2: HEAD.l2, seed });
   const optimizer = tf.train.adam(TRANSFER_DEFAULTS.learningRate);
   const epochs = warmup + run.headTimedEpochs;
   const warmupSeconds: number[] = [];
   const epochSeconds: number[] = [];
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = shuffleInPlace(Array.from({ length: rows }, (_, row) => row), createRng(seed * 1009 + epoch));
+      const order = shuffleInPlace(
+        Array.from({ length: rows }, (_, row) => row),
+        createRng(seed * 1009 + epoch),
+      );
       const start = performance.now();
       await trainHeadEpoch(head, optimizer, features, labels, order, batchSize, lossOptions);
       const seconds = (performance.now() - start) / 1000;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../lib/random';
-import type { InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { predictProbabilities, trainOnBatch } from '../ml/trainStep';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { DecodeFn, PosterSourceItem } from '../worker/posterBatches';
@@ -176,7 +176,13 @@ export async function measureMemory(
     epochs,
     checkpoints,
     tensorsAfterStep,
-    tensorsFlatAcrossEpochs: flatFrom(afterEpochs.map((c) => c.numTensors), 0),
-    bytesFlatAcrossEpochs: flatFrom(afterEpochs.map((c) => c.numBytes), 0),
+    tensorsFlatAcrossEpochs: flatFrom(
+      afterEpochs.map((c) => c.numTensors),
+      0,
+    ),
+    bytesFlatAcrossEpochs: flatFrom(
+      afterEpochs.map((c) => c.numBytes),
+      0,
+    ),
   };
 }

@@ -9,13 +9,25 @@ function table(text: string): LabelTable {
   return result.value;
 }
 
-const CSV = ['Id,Genre,Action,Comedy,Drama', 'tt1,Action,1,0,0', 'tt2,"Comedy, Drama",0,1,1', 'tt3,Drama,0,0,1', 'tt4,Drama,0,0,1', 'tt2,"Comedy, Drama",0,1,1', 'tt5,Drama,0,0,2'].join('\n');
+const CSV = [
+  'Id,Genre,Action,Comedy,Drama',
+  'tt1,Action,1,0,0',
+  'tt2,"Comedy, Drama",0,1,1',
+  'tt3,Drama,0,0,1',
+  'tt4,Drama,0,0,1',
+  'tt2,"Comedy, Drama",0,1,1',
+  'tt5,Drama,0,0,2',
+].join('\n');
 
 describe('buildDatasetReport', () => {
   it('joins rows with posters in CSV order and counts genres over the examples', () => {
     const report = buildDatasetReport(table(CSV), ['tt3.JPG', 'labels.csv', 'tt2.png', '.DS_Store', 'tt1.jpeg', 'notes.txt']);
     expect(report.genres).toEqual(['Action', 'Comedy', 'Drama']);
-    expect(report.examples.map((example) => [example.id, example.file])).toEqual([['tt1', 'tt1.jpeg'], ['tt2', 'tt2.png'], ['tt3', 'tt3.JPG']]);
+    expect(report.examples.map((example) => [example.id, example.file])).toEqual([
+      ['tt1', 'tt1.jpeg'],
+      ['tt2', 'tt2.png'],
+      ['tt3', 'tt3.JPG'],
+    ]);
     expect(Array.from(report.examples[1].labels)).toEqual([0, 1, 1]);
     expect(report.genreCounts).toEqual([1, 1, 2]);
     expect(report.postersFound).toBe(3);

@@ -4,9 +4,7 @@ import { checkPosterHeader, SNIFF_BYTES, sniffImage } from './imageHeader';
 // Headers are built byte by byte here, so each test shows exactly which field it exercises.
 
 function bytesOf(...parts: Array<number[] | Uint8Array | string>): Uint8Array {
-  const arrays = parts.map((part) =>
-    typeof part === 'string' ? Uint8Array.from(part, (ch) => ch.charCodeAt(0)) : Uint8Array.from(part),
-  );
+  const arrays = parts.map((part) => (typeof part === 'string' ? Uint8Array.from(part, (ch) => ch.charCodeAt(0)) : Uint8Array.from(part)));
   const out = new Uint8Array(arrays.reduce((sum, array) => sum + array.length, 0));
   let offset = 0;
   for (const array of arrays) {
@@ -110,7 +108,11 @@ describe('sniffImage: JPEG', () => {
   it('leaves the size unknown, without a defect, when the frame header lies beyond 64 KB', () => {
     // Two near-maximal APP segments (65,535 bytes each) push SOF past the sniff window.
     const filler = new Array<number>(65_533 - 6).fill(0x41);
-    const bytes = jpeg(segment(0xe1, [...bytesOf('Exif'), 0, 0, ...filler]), segment(0xe2, [...bytesOf('ICC_PR'), ...filler]), startOfFrame(0xc0, 16, 24));
+    const bytes = jpeg(
+      segment(0xe1, [...bytesOf('Exif'), 0, 0, ...filler]),
+      segment(0xe2, [...bytesOf('ICC_PR'), ...filler]),
+      startOfFrame(0xc0, 16, 24),
+    );
     expect(bytes.length).toBeGreaterThan(SNIFF_BYTES);
     const sniff = sniffImage(bytes);
     expect(sniff).toEqual({ format: 'jpeg' });
@@ -153,7 +155,10 @@ describe('sniffImage: PNG, GIF, WebP, BMP', () => {
 
   it('reports a PNG whose first chunk is not IHDR, and one cut inside IHDR', () => {
     const bytes = png(16, 24);
-    bytes.set(Uint8Array.from('IDAT', (ch) => ch.charCodeAt(0)), 12);
+    bytes.set(
+      Uint8Array.from('IDAT', (ch) => ch.charCodeAt(0)),
+      12,
+    );
     expect(sniffImage(bytes).defect).toBe('corrupt PNG header (the first chunk is not IHDR)');
     expect(sniffImage(png(16, 24).subarray(0, 20)).defect).toMatch(/^truncated PNG header \(the file ends at byte 20/);
   });

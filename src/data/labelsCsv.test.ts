@@ -6,9 +6,31 @@ import { genresOf } from './vocabulary';
 
 /** The 25 genre columns of the real dataset, in its order. */
 const GENRES = [
-  'Action', 'Adventure', 'Animation', 'Biography', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Family',
-  'Fantasy', 'History', 'Horror', 'Music', 'Musical', 'Mystery', 'N/A', 'News', 'Reality-TV', 'Romance',
-  'Sci-Fi', 'Short', 'Sport', 'Thriller', 'War', 'Western',
+  'Action',
+  'Adventure',
+  'Animation',
+  'Biography',
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Family',
+  'Fantasy',
+  'History',
+  'Horror',
+  'Music',
+  'Musical',
+  'Mystery',
+  'N/A',
+  'News',
+  'Reality-TV',
+  'Romance',
+  'Sci-Fi',
+  'Short',
+  'Sport',
+  'Thriller',
+  'War',
+  'Western',
 ];
 const HEADER = ['Id', 'Genre', ...GENRES].join(',');
 
@@ -44,7 +66,10 @@ describe('parseLabelsCsv: format', () => {
   it('reads the real header and rows, quoted commas in Genre included', () => {
     const table = parseOk([HEADER, realLine('tt0086425', ['Comedy', 'Drama']), realLine('tt0085549', ['Drama', 'Romance', 'Music'])].join('\n'));
     expect(table.genres).toEqual(GENRES);
-    expect(table.rows.map((row) => [row.id, row.line])).toEqual([['tt0086425', 2], ['tt0085549', 3]]);
+    expect(table.rows.map((row) => [row.id, row.line])).toEqual([
+      ['tt0086425', 2],
+      ['tt0085549', 3],
+    ]);
     expect(named(table, 'tt0086425')).toEqual(['Comedy', 'Drama']);
     expect(named(table, 'tt0085549')).toEqual(['Drama', 'Music', 'Romance']);
     expect(table.rows[0].labels).toBeInstanceOf(Uint8Array);
@@ -73,7 +98,7 @@ describe('parseLabelsCsv: format', () => {
   });
 
   it('detects tab delimiters', () => {
-    const table = parseOk('Id\tGenre\tAction\tDrama\ntt1\t[\'Action\', \'Drama\']\t1\t1\n');
+    const table = parseOk("Id\tGenre\tAction\tDrama\ntt1\t['Action', 'Drama']\t1\t1\n");
     expect(named(table, 'tt1')).toEqual(['Action', 'Drama']);
     expect(table.issues).toEqual([]);
   });
@@ -81,7 +106,11 @@ describe('parseLabelsCsv: format', () => {
   it('reads CRLF line endings, mixed endings included, with exact line numbers', () => {
     const text = `${HEADER}\r\n${realLine('tt1', ['War'])}\r\n\r\n${realLine('tt2', ['Western'])}\n${realLine('tt3', ['Short'])}\r\n`;
     const table = parseOk(text);
-    expect(table.rows.map((row) => [row.id, row.line])).toEqual([['tt1', 2], ['tt2', 4], ['tt3', 5]]);
+    expect(table.rows.map((row) => [row.id, row.line])).toEqual([
+      ['tt1', 2],
+      ['tt2', 4],
+      ['tt3', 5],
+    ]);
     expect(named(table, 'tt2')).toEqual(['Western']);
     expect(table.issues).toEqual([]);
   });
@@ -95,9 +124,12 @@ describe('parseLabelsCsv: format', () => {
   });
 
   it('counts a newline inside a quoted cell as a physical line', () => {
-    const text = ['Id,Genre,Action,Drama', 'tt1,"[\'Action\',\n \'Drama\']",1,1', 'tt2,x,1', 'tt3,Drama,0,1'].join('\n');
+    const text = ['Id,Genre,Action,Drama', "tt1,\"['Action',\n 'Drama']\",1,1", 'tt2,x,1', 'tt3,Drama,0,1'].join('\n');
     const table = parseOk(text);
-    expect(table.rows.map((row) => [row.id, row.line])).toEqual([['tt1', 2], ['tt3', 5]]);
+    expect(table.rows.map((row) => [row.id, row.line])).toEqual([
+      ['tt1', 2],
+      ['tt3', 5],
+    ]);
     expect(table.issues).toEqual([expect.objectContaining({ kind: 'csv-short-row', line: 4 })]);
   });
 });
@@ -243,7 +275,10 @@ describe('parseLabelsCsv: duplicate Ids', () => {
   it('keeps the first of identical copies and reports one issue per Id', () => {
     const text = [HEADER, realLine('tt1', ['Drama']), realLine('tt2', ['War']), realLine('tt1', ['Drama']), realLine('tt1', ['Drama'])].join('\n');
     const table = parseOk(text);
-    expect(table.rows.map((row) => [row.id, row.line])).toEqual([['tt1', 2], ['tt2', 3]]);
+    expect(table.rows.map((row) => [row.id, row.line])).toEqual([
+      ['tt1', 2],
+      ['tt2', 3],
+    ]);
     expect(table.issues).toHaveLength(1);
     expect(table.issues[0]).toMatchObject({ kind: 'csv-duplicate-identical', line: 4 });
     expect(table.issues[0].message).toContain('lines 4, 5');
@@ -277,7 +312,10 @@ describe('parseLabelsCsv: scale and real data', () => {
   const realCsv = '/work/shared/posters/labels.csv';
   it.skipIf(!existsSync(realCsv))('parses the real labels.csv: 25 genres, identical duplicates only', () => {
     const text = readFileSync(realCsv, 'utf8');
-    const dataLines = text.split(/\r?\n/).slice(1).filter((line) => line.trim() !== '');
+    const dataLines = text
+      .split(/\r?\n/)
+      .slice(1)
+      .filter((line) => line.trim() !== '');
     const distinctIds = new Set(dataLines.map((line) => line.slice(0, line.indexOf(','))));
 
     const table = parseOk(text);

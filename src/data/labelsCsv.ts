@@ -15,6 +15,7 @@ const CANDIDATE_DELIMITERS = [',', ';', '\t'];
 const ZERO_ONE = /^\s*([01])(?:\.0+)?\s*$/;
 
 /** C0 and C1 control characters: never part of a real file name. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** How many bad cells one `csv-bad-value` message spells out before "and N more". */
@@ -332,6 +333,7 @@ function problemWithId(id: string): string | null {
 
 /** Shows control characters as \uXXXX so a message never breaks a log line. */
 function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
   return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

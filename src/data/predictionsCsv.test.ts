@@ -4,15 +4,8 @@ import { neutraliseFormula, predictionsToCsv, quoteCsvField } from './prediction
 
 describe('predictionsToCsv', () => {
   it('writes a header, six-decimal probabilities and the genres at or above threshold', () => {
-    const csv = predictionsToCsv(
-      ['tt01', 'tt02'],
-      ['Action', 'Drama'],
-      Float32Array.from([0.9, 0.25, 0.1, 0.5]),
-      [0.5, 0.5],
-    );
-    expect(csv).toBe(
-      'Id,Action,Drama,predicted\r\n' + 'tt01,0.900000,0.250000,Action\r\n' + 'tt02,0.100000,0.500000,Drama\r\n',
-    );
+    const csv = predictionsToCsv(['tt01', 'tt02'], ['Action', 'Drama'], Float32Array.from([0.9, 0.25, 0.1, 0.5]), [0.5, 0.5]);
+    expect(csv).toBe('Id,Action,Drama,predicted\r\n' + 'tt01,0.900000,0.250000,Action\r\n' + 'tt02,0.100000,0.500000,Drama\r\n');
   });
 
   it('uses each genre its own threshold and joins several with |', () => {
@@ -29,9 +22,7 @@ describe('predictionsToCsv', () => {
     const genres = ['Action, Adventure', 'Drama'];
     const ids = ['the "best" one'];
     const csv = predictionsToCsv(ids, genres, Float32Array.from([0.7, 0.6]), [0.5, 0.5]);
-    expect(csv).toBe(
-      'Id,"Action, Adventure",Drama,predicted\r\n' + '"the ""best"" one",0.700000,0.600000,"Action, Adventure|Drama"\r\n',
-    );
+    expect(csv).toBe('Id,"Action, Adventure",Drama,predicted\r\n' + '"the ""best"" one",0.700000,0.600000,"Action, Adventure|Drama"\r\n');
     const parsed = Papa.parse<string[]>(csv.trimEnd(), { newline: '\r\n' });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([

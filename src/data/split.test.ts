@@ -105,7 +105,11 @@ describe('splitTrainValidation', () => {
     for (const seed of [1, 2, 3]) {
       const split = splitTrainValidation(labels, valFraction, seed);
       for (let genre = 0; genre < 25; genre++) {
-        const total = countInGenre(labels, labels.map((_, i) => i), genre);
+        const total = countInGenre(
+          labels,
+          labels.map((_, i) => i),
+          genre,
+        );
         const inValidation = countInGenre(labels, split.validation, genre);
         if (total >= 2) {
           expect(inValidation).toBeGreaterThanOrEqual(1);

@@ -72,11 +72,7 @@ function desiredPerGenre(genreTotals: readonly number[], valFraction: number, bo
  * valFraction 0 puts everything in train; posters with no genre are dealt last
  * to whichever side still has room.
  */
-export function splitTrainValidation(
-  labels: ReadonlyArray<ArrayLike<number>>,
-  valFraction: number,
-  seed: number,
-): TrainValidationSplit {
+export function splitTrainValidation(labels: ReadonlyArray<ArrayLike<number>>, valFraction: number, seed: number): TrainValidationSplit {
   if (!(valFraction >= 0 && valFraction <= 1)) {
     throw new RangeError(`valFraction must be in [0, 1], got ${valFraction}`);
   }
@@ -99,7 +95,10 @@ export function splitTrainValidation(
 
   const side = new Int8Array(numSamples).fill(-1);
   // A random visiting order decides which posters of a genre are dealt first.
-  const visitOrder = shuffleInPlace(Array.from({ length: numSamples }, (_, i) => i), rng);
+  const visitOrder = shuffleInPlace(
+    Array.from({ length: numSamples }, (_, i) => i),
+    rng,
+  );
 
   // Unassigned posters per genre.
   const remaining = [...genreTotals];
@@ -117,7 +116,11 @@ export function splitTrainValidation(
   for (;;) {
     // The genre with the fewest (but some) unassigned posters goes next.
     const hasRemaining = remaining.map((count) => count > 0);
-    const genre = argMaxRandomTie(remaining.map((count) => -count), hasRemaining, rng);
+    const genre = argMaxRandomTie(
+      remaining.map((count) => -count),
+      hasRemaining,
+      rng,
+    );
     if (genre === -1) break;
 
     for (const sample of visitOrder) {

@@ -1,7 +1,7 @@
 import type { InputIssue } from '../data/types';
-import type { BackendName } from '../ml/backend';
+import type { BackendName } from '../config/trainConfig';
 import type { ModelSummary } from '../ml/modelSummary';
-import { totalEpochs } from '../ml/trainConfig';
+import { totalEpochs } from '../config/trainConfig';
 import type {
   BackboneFilesInfo,
   BatchPredictions,
@@ -171,6 +171,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'prediction':
       return { ...state, prediction: { requestId: action.requestId, file: action.file, top: action.top, scores: action.scores } };
     case 'error':
+      // A refused request changed nothing in the worker: only its message is news.
+      if (action.refused) return { ...state, errors: [...state.errors, action.message] };
       return {
         ...state,
         errors: [...state.errors, action.message],

@@ -9,8 +9,16 @@ describe('workerOptionsFromUrl', () => {
 
   it('ignores what it does not understand', () => {
     expect(workerOptionsFromUrl('')).toEqual({ backend: undefined, decodeWorkers: undefined, pixelBudgetBytes: undefined });
-    expect(workerOptionsFromUrl('?backend=metal&decoders=0&pixelBudgetMB=-1')).toEqual({ backend: undefined, decodeWorkers: undefined, pixelBudgetBytes: undefined });
-    expect(workerOptionsFromUrl('?pixelBudgetMB=lots&decoders=2.5')).toEqual({ backend: undefined, decodeWorkers: undefined, pixelBudgetBytes: undefined });
+    expect(workerOptionsFromUrl('?backend=metal&decoders=0&pixelBudgetMB=-1')).toEqual({
+      backend: undefined,
+      decodeWorkers: undefined,
+      pixelBudgetBytes: undefined,
+    });
+    expect(workerOptionsFromUrl('?pixelBudgetMB=lots&decoders=2.5')).toEqual({
+      backend: undefined,
+      decodeWorkers: undefined,
+      pixelBudgetBytes: undefined,
+    });
     expect(workerOptionsFromUrl('?pixelBudgetMB=')).toEqual({ backend: undefined, decodeWorkers: undefined, pixelBudgetBytes: undefined });
   });
 });

@@ -1,5 +1,5 @@
-import { useEffect, useReducer, useRef } from 'react';
-import type { BackendName } from '../ml/backend';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { BackendName } from '../config/trainConfig';
 import { TrainingClient } from '../worker/client';
 import type { WorkerRequest } from '../worker/protocol';
 import { appReducer, initialAppState, type AppAction, type AppState } from './appState';
@@ -35,7 +35,8 @@ export function useTrainingWorker({ backend, decodeWorkers, pixelBudgetBytes }: 
     };
   }, [backend, decodeWorkers, pixelBudgetBytes]);
 
-  const send = (request: WorkerRequest) => clientRef.current?.send(request);
+  // Stable across renders, so effects that send can list it as a dependency.
+  const send = useCallback((request: WorkerRequest) => clientRef.current?.send(request), []);
   return { state, send, dispatch };
 }
 

@@ -51,8 +51,14 @@ describe('shuffleInPlace', () => {
   });
 
   it('is deterministic per seed and works on typed arrays', () => {
-    const a = shuffleInPlace(Uint32Array.from({ length: 30 }, (_, i) => i), createRng(9));
-    const b = shuffleInPlace(Uint32Array.from({ length: 30 }, (_, i) => i), createRng(9));
+    const a = shuffleInPlace(
+      Uint32Array.from({ length: 30 }, (_, i) => i),
+      createRng(9),
+    );
+    const b = shuffleInPlace(
+      Uint32Array.from({ length: 30 }, (_, i) => i),
+      createRng(9),
+    );
     expect(a).toEqual(b);
   });
 

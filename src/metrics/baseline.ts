@@ -10,16 +10,9 @@
  * Float32Array [evalRowCount * numGenres]. With no training rows every
  * prevalence is 0 (rather than NaN).
  */
-export function constantPriorBaseline(
-  trainLabels: Uint8Array,
-  numTrainRows: number,
-  numGenres: number,
-  evalRowCount: number,
-): Float32Array {
+export function constantPriorBaseline(trainLabels: Uint8Array, numTrainRows: number, numGenres: number, evalRowCount: number): Float32Array {
   if (trainLabels.length !== numTrainRows * numGenres) {
-    throw new RangeError(
-      `trainLabels has ${trainLabels.length} values, expected ${numTrainRows} rows x ${numGenres} genres`,
-    );
+    throw new RangeError(`trainLabels has ${trainLabels.length} values, expected ${numTrainRows} rows x ${numGenres} genres`);
   }
   const prevalence = new Float64Array(numGenres);
   for (let i = 0; i < numTrainRows; i++) {

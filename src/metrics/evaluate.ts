@@ -33,12 +33,7 @@ function meanOfPresent(values: Array<number | null>): { mean: number | null; use
  * same layout, 0/1. `thresholds` (one per genre, e.g. from `tuneThresholds`
  * on validation) feed the *Tuned F1 values and perGenre; without them 0.5 is used.
  */
-export function evaluateMultiLabel(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds?: ArrayLike<number>,
-): MultiLabelMetrics {
+export function evaluateMultiLabel(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds?: ArrayLike<number>): MultiLabelMetrics {
   const numSamples = sampleCount(probs, labels, numGenres);
   if (thresholds !== undefined) checkThresholds(thresholds, numGenres);
   const atHalf = uniformThresholds(numGenres, 0.5);

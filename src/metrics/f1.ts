@@ -16,12 +16,7 @@ export interface GenreConfusion {
 }
 
 /** Counts per genre: [numGenres]. */
-export function confusionByGenre(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds: ArrayLike<number>,
-): GenreConfusion[] {
+export function confusionByGenre(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds: ArrayLike<number>): GenreConfusion[] {
   const numSamples = sampleCount(probs, labels, numGenres);
   checkThresholds(thresholds, numGenres);
   const counts: GenreConfusion[] = Array.from({ length: numGenres }, () => ({
@@ -56,12 +51,7 @@ export function f1FromConfusion(counts: GenreConfusion): number {
 }
 
 /** F1 per genre: [numGenres]. */
-export function f1PerGenre(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds: ArrayLike<number>,
-): number[] {
+export function f1PerGenre(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds: ArrayLike<number>): number[] {
   return confusionByGenre(probs, labels, numGenres, thresholds).map(f1FromConfusion);
 }
 
@@ -70,12 +60,7 @@ export function f1PerGenre(
  * genres. null when there is no positive label and no positive prediction at
  * all (0/0).
  */
-export function f1Micro(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds: ArrayLike<number>,
-): number | null {
+export function f1Micro(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds: ArrayLike<number>): number | null {
   const pooled = { truePositives: 0, falsePositives: 0, falseNegatives: 0, support: 0 };
   for (const genre of confusionByGenre(probs, labels, numGenres, thresholds)) {
     pooled.truePositives += genre.truePositives;
@@ -96,12 +81,7 @@ export function f1Micro(
  * amount depending on which rare genres the split happened to leave out. So
  * this is >= sklearn's number whenever some genre has no positives.
  */
-export function f1Macro(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds: ArrayLike<number>,
-): number | null {
+export function f1Macro(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds: ArrayLike<number>): number | null {
   let sum = 0;
   let used = 0;
   for (const genre of confusionByGenre(probs, labels, numGenres, thresholds)) {
@@ -119,12 +99,7 @@ export function f1Macro(
  * zero_division=1 (its default would count it as 0). null when there are no
  * samples.
  */
-export function f1Samples(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  thresholds: ArrayLike<number>,
-): number | null {
+export function f1Samples(probs: Float32Array, labels: Uint8Array, numGenres: number, thresholds: ArrayLike<number>): number | null {
   const numSamples = sampleCount(probs, labels, numGenres);
   checkThresholds(thresholds, numGenres);
   if (numSamples === 0) return null;

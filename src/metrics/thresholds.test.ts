@@ -95,9 +95,7 @@ describe('tuneThresholds rules', () => {
   });
 
   it('rejects an inverted clamp range and a broken layout', () => {
-    expect(() => tuneThresholds(handProbs, handLabels, HAND_GENRES, { minThreshold: 0.9, maxThreshold: 0.1 })).toThrow(
-      RangeError,
-    );
+    expect(() => tuneThresholds(handProbs, handLabels, HAND_GENRES, { minThreshold: 0.9, maxThreshold: 0.1 })).toThrow(RangeError);
     expect(() => tuneThresholds(handProbs, handLabels, 5)).toThrow(RangeError);
   });
 });

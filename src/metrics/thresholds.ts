@@ -37,12 +37,7 @@ export interface TuneThresholdsOptions {
  * Results are clamped to [minThreshold, maxThreshold] so one odd validation
  * set cannot produce a genre that fires on everything or on nothing.
  */
-export function tuneThresholds(
-  probs: Float32Array,
-  labels: Uint8Array,
-  numGenres: number,
-  options: TuneThresholdsOptions = {},
-): number[] {
+export function tuneThresholds(probs: Float32Array, labels: Uint8Array, numGenres: number, options: TuneThresholdsOptions = {}): number[] {
   const { minPositives = 3, fallbackThreshold = 0.5, minThreshold = 0.05, maxThreshold = 0.95 } = options;
   if (!(minThreshold <= maxThreshold)) {
     throw new RangeError(`minThreshold ${minThreshold} is above maxThreshold ${maxThreshold}`);
@@ -69,9 +64,7 @@ export function tuneThresholds(
       }
     }
     const isLowest = best === sweep.thresholds.length - 1;
-    const cutOff = isLowest
-      ? sweep.thresholds[best]
-      : (sweep.thresholds[best] + sweep.thresholds[best + 1]) / 2;
+    const cutOff = isLowest ? sweep.thresholds[best] : (sweep.thresholds[best] + sweep.thresholds[best + 1]) / 2;
     thresholds.push(clamp(cutOff));
   }
   return thresholds;

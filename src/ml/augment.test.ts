@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../lib/random';
 import { augmentBatch, drawAugmentations } from './augment';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

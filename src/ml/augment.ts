@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../lib/random';
-import type { PixelScaling } from './preprocess';
+import type { PixelScaling } from '../data/inputSpec';
 
 export interface AugmentOptions {
   /** Value range of the input (from InputSpec.scaling), used to size and clip the jitter. */
@@ -56,11 +56,23 @@ export function augmentBatch(x: tf.Tensor4D, rng: Rng, options: AugmentOptions):
   const draws = drawAugmentations(batch, rng, options);
   const [low, high] = RANGE[options.scaling];
   return tf.tidy(() => {
-    const boxes = tf.tensor2d(draws.flatMap((d) => d.box), [batch, 4]);
-    const boxIndices = tf.tensor1d(Array.from({ length: batch }, (_, i) => i), 'int32');
+    const boxes = tf.tensor2d(
+      draws.flatMap((d) => d.box),
+      [batch, 4],
+    );
+    const boxIndices = tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i),
+      'int32',
+    );
     const cropped = tf.image.cropAndResize(x, boxes, boxIndices, [height, width], 'bilinear'); // [batch, h, w, 3]
-    const contrast = tf.tensor4d(draws.map((d) => d.contrast), [batch, 1, 1, 1]);
-    const shift = tf.tensor4d(draws.map((d) => d.brightness), [batch, 1, 1, 1]);
+    const contrast = tf.tensor4d(
+      draws.map((d) => d.contrast),
+      [batch, 1, 1, 1],
+    );
+    const shift = tf.tensor4d(
+      draws.map((d) => d.brightness),
+      [batch, 1, 1, 1],
+    );
     const mean = cropped.mean([1, 2, 3], true); // [batch, 1, 1, 1]
     return cropped.sub(mean).mul(contrast).add(mean).add(shift).clipByValue(low, high) as tf.Tensor4D;
   });

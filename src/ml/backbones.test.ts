@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BACKBONES, backboneFilesHandler, extractFeatures, getBackbone, loadBackbone, type BackboneInfo } from './backbones';
+import { BACKBONES } from '../config/registry.js';
+import { getBackbone, type BackboneInfo } from '../config/trainConfig';
+import { backboneFilesHandler, extractFeatures, loadBackbone } from './backbones';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'models');
 
@@ -176,7 +178,13 @@ describe('backbone registry', () => {
     const wrongArtifacts = await artifactsOf(wrong);
     wrong.dispose();
     const wrongJson = new File(
-      [JSON.stringify({ format: 'layers-model', modelTopology: wrongArtifacts.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: wrongArtifacts.weightSpecs }] })],
+      [
+        JSON.stringify({
+          format: 'layers-model',
+          modelTopology: wrongArtifacts.modelTopology,
+          weightsManifest: [{ paths: ['w.bin'], weights: wrongArtifacts.weightSpecs }],
+        }),
+      ],
       'model.json',
     );
     const wrongPick = await backboneFilesHandler([wrongJson, new File([wrongArtifacts.weightData as ArrayBuffer], 'w.bin')]);
@@ -202,7 +210,8 @@ describe('backbone registry', () => {
     const html = await loadBackbone(TINY, 'http://localhost/models/tiny/model.json');
     expect(html).toEqual({
       ok: false,
-      error: 'could not load backbone at http://localhost/models/tiny/model.json: http://localhost/models/tiny/weights.bin not found (the server answered with an HTML page)',
+      error:
+        'could not load backbone at http://localhost/models/tiny/model.json: http://localhost/models/tiny/weights.bin not found (the server answered with an HTML page)',
     });
 
     vi.stubGlobal('fetch', async () => new Response('nope', { status: 404 }));

@@ -1,58 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { BackboneInfo } from '../config/trainConfig';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 import { predictProbabilities } from './trainStep';
-
-export type BackboneId = 'mobilenet_v2_035_224' | 'mobilenet_v2_100_224';
-
-/** A pretrained image network used as a frozen (or partly unfrozen) feature extractor. */
-export interface BackboneInfo {
-  id: BackboneId;
-  label: string;
-  /** Where online users load it from. */
-  defaultUrl: string;
-  /** Where the dev/preview server serves the copy in shared/models (vite.config.ts). */
-  localPath: string;
-  /** IMPORTANT: the preprocessing the ImageNet weights were trained with. */
-  input: InputSpec;
-  /** Length of the pooled feature vector, [batch, featureDim]. */
-  featureDim: number;
-}
 
 /** Keras MobileNetV2's last feature map ([batch, 7, 7, 1280]), just before pooling. */
 const FEATURE_MAP_LAYER = 'out_relu';
-
-const MOBILENET_INPUT: InputSpec = { height: 224, width: 224, scaling: 'symmetric' };
-
-export const BACKBONES: readonly BackboneInfo[] = [
-  {
-    id: 'mobilenet_v2_035_224',
-    label: 'MobileNetV2 0.35 (fast, 0.4 M params)',
-    // Teachable Machine's hosted copy. It is the Keras no-top network, so it ends
-    // at `out_relu` ([batch, 7, 7, 1280]) rather than at our pooled [batch, 1280]:
-    // loadBackbone checks the output rank and adds the pooling when it is 4-D.
-    defaultUrl:
-      'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json',
-    localPath: '/models/mobilenet_v2_035_224/model.json',
-    input: MOBILENET_INPUT,
-    featureDim: 1280,
-  },
-  {
-    id: 'mobilenet_v2_100_224',
-    label: 'MobileNetV2 1.0 (2.2 M params, ~1.4x slower)',
-    // No official host publishes this one as a tfjs layers model, so even online
-    // users get the locally served copy (or pick the folder themselves).
-    defaultUrl: '/models/mobilenet_v2_100_224/model.json',
-    localPath: '/models/mobilenet_v2_100_224/model.json',
-    input: MOBILENET_INPUT,
-    featureDim: 1280,
-  },
-];
-
-export function getBackbone(id: BackboneId): BackboneInfo {
-  const info = BACKBONES.find((backbone) => backbone.id === id);
-  if (!info) throw new Error(`unknown backbone "${id}"`);
-  return info;
-}
 
 export type LoadBackboneResult =
   | {
@@ -167,7 +120,10 @@ export async function backboneFilesHandler(
   const jsonFiles = files.filter((file) => file.name.toLowerCase().endsWith('.json'));
   if (jsonFiles.length !== 1) {
     const found = jsonFiles.map((file) => file.name).join(', ');
-    return { ok: false, error: `a backbone folder needs exactly one model JSON (e.g. model.json); found ${jsonFiles.length}${found ? ` (${found})` : ''}` };
+    return {
+      ok: false,
+      error: `a backbone folder needs exactly one model JSON (e.g. model.json); found ${jsonFiles.length}${found ? ` (${found})` : ''}`,
+    };
   }
   const [jsonFile] = jsonFiles;
   let modelJson: Partial<tf.io.ModelJSON>;
@@ -272,12 +228,7 @@ export async function loadBackbone(info: BackboneInfo, source: string | tf.io.IO
  * Backbone features for `count` posters, [count * featureDim] row-major. Uses
  * the same preprocessing path as prediction (pixelsToInput with info.input).
  */
-export function extractFeatures(
-  backbone: tf.LayersModel,
-  pixels: Uint8Array,
-  count: number,
-  spec: InputSpec,
-): Promise<Float32Array> {
+export function extractFeatures(backbone: tf.LayersModel, pixels: Uint8Array, count: number, spec: InputSpec): Promise<Float32Array> {
   // predictProbabilities just runs model.predict on the preprocessed batch; it
   // does not care that these outputs are features rather than probabilities.
   return predictProbabilities(backbone, pixels, count, { ...spec, averageMirrored: false });
@@ -288,12 +239,7 @@ export function extractFeatures(
  * [features(poster i), features(mirrored poster i)], [count * 2 * featureDim].
  * The head trains on either view (augmentation) and predicts on both (averaged).
  */
-export async function extractFeaturePairs(
-  backbone: tf.LayersModel,
-  pixels: Uint8Array,
-  count: number,
-  spec: InputSpec,
-): Promise<Float32Array> {
+export async function extractFeaturePairs(backbone: tf.LayersModel, pixels: Uint8Array, count: number, spec: InputSpec): Promise<Float32Array> {
   const pair = tf.tidy(() => {
     const input = pixelsToInput(pixels, count, spec);
     const plain = backbone.predict(input) as tf.Tensor2D;

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+import { TRAINING_BACKENDS } from '../config/registry.js';
+import type { BackendName } from '../config/trainConfig';
+
+export const BACKEND_ORDER: readonly BackendName[] = TRAINING_BACKENDS;
 
 export interface BackendChoice {
   name: BackendName;

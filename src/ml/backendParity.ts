@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../lib/random';
 import { extractFeatures } from './backbones';
 import { binaryCrossEntropy } from './loss';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 import { trainableVariables } from './transferHead';
 
 /**
@@ -64,7 +65,10 @@ function parityModel(spec: InputSpec, numGenres: number, seed: number): tf.Layer
     // Glorot-uniform's range for kernels (fan-out: the last axis, fan-in: the rest); small biases.
     const fanOut = shape[shape.length - 1];
     const scale = shape.length === 1 ? 0.05 : Math.sqrt(6 / (size / fanOut + fanOut));
-    return tf.tensor(Float32Array.from({ length: size }, () => (rng() * 2 - 1) * scale), shape);
+    return tf.tensor(
+      Float32Array.from({ length: size }, () => (rng() * 2 - 1) * scale),
+      shape,
+    );
   });
   model.setWeights(values);
   tf.dispose(values);
@@ -76,7 +80,13 @@ function parityModel(spec: InputSpec, numGenres: number, seed: number): tf.Layer
  * gradients of every weight, one Adam step. Everything is read back with
  * `await data()` and freed.
  */
-export async function trainStepFingerprint(pixels: Uint8Array, labels: Uint8Array, count: number, numGenres: number, seed = 7): Promise<StepFingerprint> {
+export async function trainStepFingerprint(
+  pixels: Uint8Array,
+  labels: Uint8Array,
+  count: number,
+  numGenres: number,
+  seed = 7,
+): Promise<StepFingerprint> {
   const spec = PARITY_STEP_SPEC;
   const model = parityModel(spec, numGenres, seed);
   // IMPORTANT: an explicit epsilon. tf.train.adam defaults to the backend's own (1e-4 on WebGL when it

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../lib/random';
 import { augmentBatch, type AugmentOptions } from './augment';
 import { setTrainableDeep } from './backbones';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 import type { PixelBatch, StepResult } from './trainStep';
 import { genreLoss, regularizationLoss, splitClassifier, trainableVariables, type LossOptions } from './transferHead';
 

@@ -1,11 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { BackendName } from './backend';
+import type { InferenceBackendName } from '../config/trainConfig';
 import { moveModelTo } from './placement';
-import type { InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { predictProbabilities } from './trainStep';
-
-/** Backends that can run a model forward (backbone inference, prediction, head training): training backends plus WASM. */
-export type InferenceBackendName = BackendName | 'wasm';
 
 export interface InferenceBackendChoice<N extends string = InferenceBackendName> {
   name: N;
@@ -60,7 +57,8 @@ export async function chooseInferenceBackend<N extends string>(
     }
   }
   const ranked = (Object.entries(measured) as Array<[N, number]>).sort((a, b) => b[1] - a[1]);
-  if (ranked.length === 0) throw new Error(`the model runs on none of ${candidates.join(', ')} (${describeInferenceChoice({ name: candidates[0], measured, failed })})`);
+  if (ranked.length === 0)
+    throw new Error(`the model runs on none of ${candidates.join(', ')} (${describeInferenceChoice({ name: candidates[0], measured, failed })})`);
   const name = ranked[0][0];
   await moveModelTo(model, name);
   return { name, measured, failed };

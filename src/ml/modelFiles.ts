@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fnv1a } from '../lib/fingerprint';
 import { APP_VERSION } from '../lib/version';
-import type { InputSpec } from './preprocess';
-import type { ModelKind, TrainConfig } from './trainConfig';
+import type { InputSpec } from '../data/inputSpec';
+import type { ModelKind, TrainConfig } from '../config/trainConfig';
 
 /**
  * The exported model: tfjs `model.json` + `weights.bin` (loadable by
@@ -38,6 +38,38 @@ export interface ModelMetadata {
   createdAt: string;
 }
 
+/** What a model's metadata is made of; the rest (format, version, dates) is filled in by buildModelMetadata. */
+export interface MetadataFields {
+  config: TrainConfig;
+  genres: string[];
+  datasetFingerprint: string;
+  input: InputSpec;
+  backbone: string | null;
+  thresholds: number[];
+  epochsCompleted: number;
+  validation: { mapMacro: number | null; aucMacro: number | null; f1MacroTuned: number | null } | null | undefined;
+}
+
+/** The one builder of ModelMetadata, for every run, stage and checkpoint. */
+export function buildModelMetadata(fields: MetadataFields): ModelMetadata {
+  const { validation } = fields;
+  return {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    appVersion: APP_VERSION,
+    modelKind: fields.config.modelKind,
+    backbone: fields.backbone,
+    genres: fields.genres,
+    thresholds: fields.thresholds,
+    input: fields.input,
+    trainConfig: fields.config,
+    epochsCompleted: fields.epochsCompleted,
+    validation: validation ? { mapMacro: validation.mapMacro, aucMacro: validation.aucMacro, f1MacroTuned: validation.f1MacroTuned } : null,
+    datasetFingerprint: fields.datasetFingerprint,
+    createdAt: new Date().toISOString(),
+  };
+}
+
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** The three files of an exported model, as bytes/text. */
@@ -60,7 +92,8 @@ export async function modelToArtifacts(model: tf.LayersModel): Promise<tf.io.Mod
   return captured;
 }
 
-function concatWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
+/** A model's weight data as one buffer, in its weight-spec order. */
+export function concatWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
   if (!data) return new ArrayBuffer(0);
   return Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
 }
@@ -109,11 +142,7 @@ export function parseMetadata(text: string): Checked<ModelMetadata> {
   }
   if (new Set(genres).size !== genres.length) return { ok: false, error: `${METADATA_JSON}: "genres" has duplicates` };
   const thresholds = value.thresholds;
-  if (
-    !Array.isArray(thresholds) ||
-    thresholds.length !== genres.length ||
-    !thresholds.every((t) => typeof t === 'number' && t >= 0 && t <= 1)
-  ) {
+  if (!Array.isArray(thresholds) || thresholds.length !== genres.length || !thresholds.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
     return { ok: false, error: `${METADATA_JSON}: "thresholds" must hold ${genres.length} numbers in [0, 1]` };
   }
   const input = value.input;
@@ -128,7 +157,10 @@ export function parseMetadata(text: string): Checked<ModelMetadata> {
     (input.scaling !== 'unit' && input.scaling !== 'symmetric') ||
     (input.averageMirrored !== undefined && typeof input.averageMirrored !== 'boolean')
   ) {
-    return { ok: false, error: `${METADATA_JSON}: "input" must give height and width (1..4096) and scaling "unit" or "symmetric" (and averageMirrored, if present, true or false)` };
+    return {
+      ok: false,
+      error: `${METADATA_JSON}: "input" must give height and width (1..4096) and scaling "unit" or "symmetric" (and averageMirrored, if present, true or false)`,
+    };
   }
   if (!isRecord(value.trainConfig)) return { ok: false, error: `${METADATA_JSON}: "trainConfig" is missing` };
   return { ok: true, value: value as unknown as ModelMetadata };
@@ -177,9 +209,7 @@ export async function loadModelFiles(files: ModelFileSet): Promise<Checked<{ mod
   }
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: modelJson.value.modelTopology, weightSpecs, weightData: files.weights }),
-    );
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.value.modelTopology, weightSpecs, weightData: files.weights }));
   } catch (error) {
     return { ok: false, error: `the model cannot be built: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -30,8 +30,7 @@ export function summarizeModel(model: tf.LayersModel): ModelSummary {
     params: layer.countParams(),
     trainable: layer.trainable,
   }));
-  const count = (weights: tf.LayerVariable[]) =>
-    weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const count = (weights: tf.LayerVariable[]) => weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   const trainableParams = count(model.trainableWeights);
   const nonTrainableParams = count(model.nonTrainableWeights);
   return { layers, totalParams: trainableParams + nonTrainableParams, trainableParams, nonTrainableParams };

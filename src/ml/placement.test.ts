@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chooseInferenceBackend } from './inferenceBackend';
 import { LYING_BACKEND, registerLyingBackend } from './lyingBackend.testkit';
 import { activateBackend, backendHolding, moveModelTo, weightsNotOn } from './placement';
-import type { InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { predictProbabilities } from './trainStep';
 
 const SPEC: InputSpec = { height: 6, width: 5, scaling: 'unit' };
@@ -12,7 +12,16 @@ const SPEC: InputSpec = { height: 6, width: 5, scaling: 'unit' };
 /** A small conv + dense model with non-zero biases, so zeroed weights show in its outputs. */
 function smallModel(): tf.LayersModel {
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [SPEC.height, SPEC.width, 3], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), biasInitializer: 'ones' }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [SPEC.height, SPEC.width, 3],
+      filters: 4,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      biasInitializer: 'ones',
+    }),
+  );
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 3, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
   return model;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,28 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-/**
- * How 0..255 pixels become network inputs. The tutorial CNN wants [0,1];
- * ImageNet MobileNets want [-1,1] (`x / 127.5 - 1`).
- */
-export type PixelScaling = 'unit' | 'symmetric';
-
-/** Everything that decides what a poster looks like to a model. Saved with every model. */
-export interface InputSpec {
-  height: number;
-  width: number;
-  scaling: PixelScaling;
-  /**
-   * Test-time augmentation: predictions average the poster and its mirror
-   * image. Set for models whose head was trained on mirrored posters too.
-   */
-  averageMirrored?: boolean;
-}
-
-export const CHANNELS = 3;
-
-export function pixelsPerPoster(spec: Pick<InputSpec, 'height' | 'width'>): number {
-  return spec.height * spec.width * CHANNELS;
-}
+import { CHANNELS, pixelsPerPoster, type InputSpec } from '../data/inputSpec';
 
 /**
  * How the pixels reach the backend. Given a Uint8Array, tf.tensor converts it

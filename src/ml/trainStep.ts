@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCrossEntropy } from './loss';
-import { pixelsToInput, type InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
+import { pixelsToInput } from './preprocess';
 
 /** One batch as plain data: the worker's decode pipeline produces these. */
 export interface PixelBatch {
@@ -56,12 +57,7 @@ export async function trainOnBatch(
 }
 
 /** Sigmoid probabilities for `count` posters, [count * genres] row-major. */
-export async function predictProbabilities(
-  model: tf.LayersModel,
-  pixels: Uint8Array,
-  count: number,
-  spec: InputSpec,
-): Promise<Float32Array> {
+export async function predictProbabilities(model: tf.LayersModel, pixels: Uint8Array, count: number, spec: InputSpec): Promise<Float32Array> {
   const probs = tf.tidy(() => {
     const input = pixelsToInput(pixels, count, spec);
     const plain = model.predict(input) as tf.Tensor2D;

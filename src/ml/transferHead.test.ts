@@ -181,7 +181,9 @@ describe('averageHeads', () => {
   it('averages member heads into one genre_head that composes, saves and loads like a single head', async () => {
     const spec = { height: 8, width: 8, scaling: 'symmetric' } as const;
     const tensorsAtStart = tf.memory().numTensors;
-    const members = [0, 1, 2].map((member) => buildHead({ featureDim: DIM, numGenres: GENRES, hidden: 8, dropout: 0.5, l2: 1e-4, seed: 10 + member, member }));
+    const members = [0, 1, 2].map((member) =>
+      buildHead({ featureDim: DIM, numGenres: GENRES, hidden: 8, dropout: 0.5, l2: 1e-4, seed: 10 + member, member }),
+    );
     const head = averageHeads(members);
     expect(head.name).toBe('genre_head');
     expect(averageHeads([members[0]])).toBe(members[0]);
@@ -192,7 +194,10 @@ describe('averageHeads', () => {
     mean.forEach((p, k) => expect(p).toBeCloseTo((each[0][k] + each[1][k] + each[2][k]) / 3, 6));
 
     const backbone = tf.sequential({
-      layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: DIM, kernelSize: 3, name: 'conv' }), tf.layers.globalAveragePooling2d({ name: 'pool' })],
+      layers: [
+        tf.layers.conv2d({ inputShape: [8, 8, 3], filters: DIM, kernelSize: 3, name: 'conv' }),
+        tf.layers.globalAveragePooling2d({ name: 'pool' }),
+      ],
     });
     const classifier = composeClassifier(backbone, head);
     const pixels = new Uint8Array(2 * 8 * 8 * 3).map((_, i) => (i * 37) % 256);
@@ -221,13 +226,17 @@ describe('predictProbabilities with averageMirrored', () => {
   it('averages the prediction for each poster and for its mirror image', async () => {
     // A model that sees position: flatten + dense, so a mirrored poster scores differently.
     const model = tf.sequential({
-      layers: [tf.layers.flatten({ inputShape: [2, 3, 3] }), tf.layers.dense({ units: 2, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) })],
+      layers: [
+        tf.layers.flatten({ inputShape: [2, 3, 3] }),
+        tf.layers.dense({ units: 2, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 1 }) }),
+      ],
     });
     const spec = { height: 2, width: 3, scaling: 'unit' as const };
     const poster = Uint8Array.from({ length: 18 }, (_, k) => k * 14);
     // The same poster mirrored by hand: columns 0,1,2 -> 2,1,0 in each row.
     const mirrored = new Uint8Array(18);
-    for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) for (let c = 0; c < 3; c++) mirrored[(y * 3 + (2 - x)) * 3 + c] = poster[(y * 3 + x) * 3 + c];
+    for (let y = 0; y < 2; y++)
+      for (let x = 0; x < 3; x++) for (let c = 0; c < 3; c++) mirrored[(y * 3 + (2 - x)) * 3 + c] = poster[(y * 3 + x) * 3 + c];
 
     const plain = await predictProbabilities(model, poster, 1, spec);
     const flipped = await predictProbabilities(model, mirrored, 1, spec);

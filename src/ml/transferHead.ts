@@ -65,9 +65,7 @@ export function buildHead({ featureDim, numGenres, hidden, dropout, l2, seed, me
  *   down-weights the many easy negatives; optional positiveWeight as above.
  */
 export type LossOptions =
-  | { kind: 'bce' }
-  | { kind: 'weighted-bce'; positiveWeight: Float32Array }
-  | { kind: 'focal'; gamma: number; positiveWeight?: Float32Array };
+  { kind: 'bce' } | { kind: 'weighted-bce'; positiveWeight: Float32Array } | { kind: 'focal'; gamma: number; positiveWeight?: Float32Array };
 
 const EPSILON = 1e-7;
 

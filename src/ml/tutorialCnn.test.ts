@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeModel } from './modelSummary';
-import type { InputSpec } from './preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { predictProbabilities, trainOnBatch, type PixelBatch } from './trainStep';
 import { buildTutorialCnn } from './tutorialCnn';
 
@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 function randomBatch(size: number, spec: InputSpec, numGenres: number, seed: number): PixelBatch {
   let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pixels = new Uint8Array(size * spec.height * spec.width * 3).map(() => Math.floor(next() * 256));
   const labels = new Uint8Array(size * numGenres).map(() => (next() < 0.15 ? 1 : 0));
   return { pixels, labels, size };

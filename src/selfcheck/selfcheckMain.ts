@@ -24,11 +24,19 @@ function show(result: SelfCheckResult): void {
   table.replaceChildren(
     ...result.backends.map((row) => {
       const tr = document.createElement('tr');
-      const verdict = !row.available ? 'not available' : row.step?.pass === false || row.embeddings?.pass === false ? 'FAILS: wrong numbers' : 'matches the CPU';
+      const verdict = !row.available
+        ? 'not available'
+        : row.step?.pass === false || row.embeddings?.pass === false
+          ? 'FAILS: wrong numbers'
+          : 'matches the CPU';
       tr.append(
         cell(row.backend),
         cell(verdict),
-        cell(row.step ? `loss ${format(row.step.lossRelative)}, gradients ${format(row.step.gradientRelative)}, weights ${format(row.step.updatedAbsolute)}` : '–'),
+        cell(
+          row.step
+            ? `loss ${format(row.step.lossRelative)}, gradients ${format(row.step.gradientRelative)}, weights ${format(row.step.updatedAbsolute)}`
+            : '–',
+        ),
         cell(row.embeddings ? format(row.embeddings.relative) : '–'),
         cell(row.notes.join('; ')),
       );
@@ -36,7 +44,9 @@ function show(result: SelfCheckResult): void {
     }),
   );
   resultBlock.textContent = JSON.stringify(result, null, 2);
-  status.textContent = result.pass ? 'Every available backend computes the same numbers as the CPU.' : 'A backend computes wrong numbers: do not train on it (choose another with ?backend=).';
+  status.textContent = result.pass
+    ? 'Every available backend computes the same numbers as the CPU.'
+    : 'A backend computes wrong numbers: do not train on it (choose another with ?backend=).';
 }
 
 runButton.addEventListener('click', () => {

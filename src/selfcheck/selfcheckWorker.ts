@@ -1,10 +1,18 @@
 /// <reference lib="webworker" />
 import '../worker/registerBackends';
 import { createRng } from '../lib/random';
-import { compareEmbeddings, compareSteps, embeddingFingerprint, PARITY_STEP_SPEC, trainStepFingerprint, type StepFingerprint } from '../ml/backendParity';
-import { getBackbone, loadBackbone } from '../ml/backbones';
+import {
+  compareEmbeddings,
+  compareSteps,
+  embeddingFingerprint,
+  PARITY_STEP_SPEC,
+  trainStepFingerprint,
+  type StepFingerprint,
+} from '../ml/backendParity';
+import { getBackbone } from '../config/trainConfig';
+import { loadBackbone } from '../ml/backbones';
 import { activateBackend } from '../ml/placement';
-import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
+import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
 import { decodePoster } from '../worker/decodePoster';
 import type { BackendParity, SelfCheckEvent, SelfCheckRequest, SelfCheckResult } from './selfcheckProtocol';
 
@@ -88,8 +96,16 @@ async function run(files: File[]): Promise<SelfCheckResult> {
     }
     result.seconds = Math.round(performance.now() - start) / 1000;
   }
-  const failed = results.some((r) => r.available && (r.step?.pass === false || r.embeddings?.pass === false || r.notes.some((note) => note.includes('failed'))));
-  return { reference: 'cpu', posters: posters.length, backbone: backboneSource && `${BACKBONE.id} from ${backboneSource}`, backends: results, pass: !failed };
+  const failed = results.some(
+    (r) => r.available && (r.step?.pass === false || r.embeddings?.pass === false || r.notes.some((note) => note.includes('failed'))),
+  );
+  return {
+    reference: 'cpu',
+    posters: posters.length,
+    backbone: backboneSource && `${BACKBONE.id} from ${backboneSource}`,
+    backends: results,
+    pass: !failed,
+  };
 }
 
 async function loadFirst(sources: readonly string[]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { PosterDecodeError } from './decodePoster';
 import { DecodePool, defaultDecodeWorkerCount, type DecodeReply, type DecodeRequest, type DecodeWorkerPort } from './decodePool';
 import { PosterPixelStore, posterBatches, type PosterSourceItem } from './posterBatches';

@@ -1,4 +1,4 @@
-import type { InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { PosterDecodeError } from './decodePoster';
 import type { DecodeFn } from './posterBatches';
 

@@ -1,5 +1,5 @@
 import { SNIFF_BYTES, checkPosterHeader } from '../data/imageHeader';
-import { CHANNELS, type InputSpec } from '../ml/preprocess';
+import { CHANNELS, type InputSpec } from '../data/inputSpec';
 
 /** Decoding one poster failed; the message is shown to the user with the file name. */
 export class PosterDecodeError extends Error {}

@@ -14,7 +14,13 @@ describe('OpfsPixelSpill where there is no Origin Private File System (Node)', (
     expect(notes[0]).toMatch(/^posters beyond the memory budget are decoded again each epoch: no disk cache here \(/);
 
     let decodes = 0;
-    const store = new PosterPixelStore({ height: 1, width: 1, scaling: 'unit' }, async () => (decodes++, Uint8Array.of(9, 9, 9)), 0, () => {}, spill);
+    const store = new PosterPixelStore(
+      { height: 1, width: 1, scaling: 'unit' },
+      async () => (decodes++, Uint8Array.of(9, 9, 9)),
+      0,
+      () => {},
+      spill,
+    );
     const item = { file: new Blob(['x']), name: 'x.jpg', labels: Uint8Array.of(1) };
     const target = new Uint8Array(3);
     expect(await store.pixelsInto(0, item, target)).toBe(true);

@@ -76,7 +76,9 @@ export class OpfsPixelSpill implements PixelSpill {
       // Out of quota, Chromium's in-memory OPFS (private windows) returns an error code here instead of throwing.
       if (written !== pixels.length) throw new Error(`a write of ${pixels.length} bytes returned ${written}; storage full?`);
     } catch (error) {
-      this.stop(`the disk cache of decoded posters stopped at ${this.slots.size} posters (${describe(error)}); the rest are decoded again each epoch`);
+      this.stop(
+        `the disk cache of decoded posters stopped at ${this.slots.size} posters (${describe(error)}); the rest are decoded again each epoch`,
+      );
       return false;
     }
     this.slots.set(key, slot);
@@ -126,4 +128,3 @@ async function removeLeftovers(folder: FileSystemDirectoryHandle): Promise<void>
     }
   }
 }
-

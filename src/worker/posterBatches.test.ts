@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputIssue } from '../data/types';
-import type { InputSpec } from '../ml/preprocess';
+import type { InputSpec } from '../data/inputSpec';
 import { MemoryPixelSpill, type PixelSpill } from './pixelSpill';
 import { describePixelStore, PosterPixelStore, posterBatches, type PosterSourceItem } from './posterBatches';
 
@@ -9,7 +9,11 @@ const BYTES = 2 * 2 * 3;
 
 /** Five posters, each a flat colour from its index; "bad" does not decode. */
 function items(): PosterSourceItem[] {
-  return ['p0', 'p1', 'p2', 'p3', 'bad'].map((name, i) => ({ file: new Blob([name]), name: `${name}.jpg`, labels: Uint8Array.of(i % 2, 1 - (i % 2)) }));
+  return ['p0', 'p1', 'p2', 'p3', 'bad'].map((name, i) => ({
+    file: new Blob([name]),
+    name: `${name}.jpg`,
+    labels: Uint8Array.of(i % 2, 1 - (i % 2)),
+  }));
 }
 
 function countingDecode() {
@@ -75,7 +79,8 @@ describe('PosterPixelStore', () => {
     expect(store.report().readFromSpill).toBe(2);
     expect(skipped.map((issue) => issue.file)).toEqual(['bad.jpg']);
     // Read back from the spill, the pixels are the decoded ones.
-    const pixelsOf = (batches: typeof first) => new Map(batches.flatMap((b) => b.indices.map((index, row) => [index, b.pixels.slice(row * BYTES, (row + 1) * BYTES)])));
+    const pixelsOf = (batches: typeof first) =>
+      new Map(batches.flatMap((b) => b.indices.map((index, row) => [index, b.pixels.slice(row * BYTES, (row + 1) * BYTES)])));
     expect(pixelsOf(second)).toEqual(pixelsOf(first));
 
     await store.clear();

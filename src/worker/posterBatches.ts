@@ -1,6 +1,6 @@
 import type { InputIssue } from '../data/types';
-import { pixelsPerPoster, type InputSpec } from '../ml/preprocess';
-import type { PixelBatch } from '../ml/trainStep';
+import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
+import type { IndexedPixelBatch, PosterFeed } from '../ml/training/types';
 import type { PixelSpill } from './pixelSpill';
 
 /** A poster to feed: where its bytes are and what it is labelled. */
@@ -143,11 +143,6 @@ export function describePixelStore(report: PixelStoreReport): string {
   );
 }
 
-export interface BatchOfPosters extends PixelBatch {
-  /** Indices (into the item list) of the posters in this batch, in order. */
-  indices: number[];
-}
-
 /**
  * Streams `order` in batches of `batchSize`, decoding up to `prefetch` batches
  * ahead so decoding overlaps training, and never holding more than that many
@@ -166,10 +161,10 @@ export async function* posterBatches(
   store: PosterPixelStore,
   numGenres: number,
   prefetch = 2,
-): AsyncGenerator<BatchOfPosters> {
+): AsyncGenerator<IndexedPixelBatch> {
   const perPoster = pixelsPerPoster(store.spec);
   const free: Uint8Array[] = [];
-  const assemble = async (start: number): Promise<BatchOfPosters & { buffer: Uint8Array }> => {
+  const assemble = async (start: number): Promise<IndexedPixelBatch & { buffer: Uint8Array }> => {
     const slice = order.slice(start, start + batchSize);
     const buffer = free.pop() ?? new Uint8Array(batchSize * perPoster);
     const readable = await Promise.all(
@@ -187,7 +182,7 @@ export async function* posterBatches(
     });
     return { pixels: buffer.subarray(0, indices.length * perPoster), labels, size: indices.length, indices, buffer };
   };
-  const pending: Array<Promise<BatchOfPosters & { buffer: Uint8Array }>> = [];
+  const pending: Array<Promise<IndexedPixelBatch & { buffer: Uint8Array }>> = [];
   let next = 0;
   const fill = () => {
     while (pending.length < prefetch && next < order.length) {
@@ -203,4 +198,14 @@ export async function* posterBatches(
     // The consumer asked for the next batch: this buffer is free for a later one (prefetch + 1 in all).
     free.push(buffer);
   }
+}
+
+/** The store and its items as the training stages see them (ml/training/types.ts). */
+export function posterFeed(items: readonly PosterSourceItem[], store: PosterPixelStore, numGenres: number): PosterFeed {
+  return {
+    spec: store.spec,
+    batches: (order, batchSize) => posterBatches(items, order, batchSize, store, numGenres),
+    pixels: (index) => store.pixels(index, items[index]),
+    describe: () => describePixelStore(store.report()),
+  };
 }

@@ -6,14 +6,13 @@
 import type { DatasetReport } from '../data/datasetReport';
 import type { InputIssue } from '../data/types';
 import type { MultiLabelMetrics } from '../metrics';
-import type { BackboneId } from '../ml/backbones';
-import type { BackendName } from '../ml/backend';
+import type { BackboneId } from '../config/trainConfig';
+import type { BackendName } from '../config/trainConfig';
 import type { ModelMetadata } from '../ml/modelFiles';
 import type { ModelSummary } from '../ml/modelSummary';
-import type { TrainConfig } from '../ml/trainConfig';
+import type { TrainConfig } from '../config/trainConfig';
 
-export { DEFAULT_TRAIN_CONFIG } from '../ml/trainConfig';
-export type { ModelKind, TrainConfig } from '../ml/trainConfig';
+export type { ModelKind, TrainConfig } from '../config/trainConfig';
 
 /** The dataset report as the UI sees it: no File handles, labels as counts. */
 export interface DatasetSummary extends Omit<DatasetReport, 'examples'> {
@@ -142,4 +141,5 @@ export type WorkerEvent =
   | { type: 'prediction'; requestId: number; file: string; top: GenreScore[]; scores: GenreScore[] }
   /** The backbone folder that training will use instead of a URL; null: none (the URL or the served copy). */
   | { type: 'backboneFiles'; source: BackboneFilesInfo | null }
-  | { type: 'error'; message: string; request?: WorkerRequest['type'] };
+  /** refused: the request was not run (a run was going on); nothing it would have changed changed. */
+  | { type: 'error'; message: string; request?: WorkerRequest['type']; refused?: boolean };

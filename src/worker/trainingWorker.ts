@@ -1,19 +1,19 @@
 /// <reference lib="webworker" />
 import './registerBackends';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendName } from '../ml/backend';
+import type { BackendName } from '../config/trainConfig';
 import { IndexedDbCheckpointStore, MemoryCheckpointStore } from './checkpointStore';
 import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
 import { decodePoster, PosterDecodeError } from './decodePoster';
-import { IndexedDbEmbeddingStore, MemoryEmbeddingStore } from './embeddingCache';
+import { MemoryEmbeddingStore } from '../ml/training/embedAll';
+import { IndexedDbEmbeddingStore } from './embeddingCache';
 import { OpfsPixelSpill } from './opfsPixelSpill';
-import { RequestQueue } from './requestQueue';
+import { RequestDispatcher } from './dispatcher';
 import type { DecodeFn } from './posterBatches';
 import type { WorkerEvent, WorkerRequest } from './protocol';
-import { TrainingSession } from './trainingSession';
+import { WorkerSession } from './session';
 
 declare const self: DedicatedWorkerGlobalScope;
-
 
 async function describeAdapter(backend: BackendName): Promise<string> {
   if (backend === 'webgpu' && 'gpu' in navigator) {
@@ -58,7 +58,7 @@ const decode: DecodeFn = async (file, spec) => {
   }
 };
 
-const session = new TrainingSession({
+const session = new WorkerSession({
   emit: (event: WorkerEvent) => self.postMessage(event),
   decode,
   // Posters beyond the in-memory budget (400x300: 2.2 GB for the full set) are read back from disk, not decoded again.
@@ -77,14 +77,10 @@ const session = new TrainingSession({
   embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
 });
 
-/**
- * Requests run one at a time, in order: two requests interleaved at their
- * awaits could switch the backend under each other's tensors. Stop is the one
- * exception: it must land while a run is awaiting its next batch.
- */
-const queue = new RequestQueue<WorkerRequest>((request) => session.handle(request), (request) => request.type === 'stop');
+const dispatcher = new RequestDispatcher(session);
+session.betweenBatches = () => dispatcher.serveWaiting();
 
 self.onmessage = (message: MessageEvent<WorkerRequest>) => {
   if (message.data.type === 'init' && !pool) startDecodePool(message.data.decodeWorkers ?? defaultDecodeWorkerCount(navigator.hardwareConcurrency));
-  void queue.push(message.data);
+  void dispatcher.push(message.data);
 };

@@ -47,10 +47,7 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
 
   return (
     <div className="batch-panel">
-      <DropZone
-        label="Batch prediction drop zone"
-        onFiles={(transfer) => void collectDroppedFiles(transfer.items).then(accept)}
-      >
+      <DropZone label="Batch prediction drop zone" onFiles={(transfer) => void collectDroppedFiles(transfer.items).then(accept)}>
         <label>
           Folder to predict
           <input ref={folderInput} type="file" multiple disabled={!canPick} onChange={(event) => accept(Array.from(event.target.files ?? []))} />
@@ -60,7 +57,9 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
           <input type="file" accept=".csv,text/csv" disabled={!canPick} onChange={(event) => setCsv(event.target.files?.[0])} />
         </label>
         <p className="hint">
-          {enabled ? 'Drop a folder of posters here, or pick it. A labels CSV in the folder also evaluates the model on it.' : 'Train or load a model first.'}
+          {enabled
+            ? 'Drop a folder of posters here, or pick it. A labels CSV in the folder also evaluates the model on it.'
+            : 'Train or load a model first.'}
         </p>
       </DropZone>
 

@@ -28,21 +28,12 @@ export function DatasetPicker({ onDataset, disabled }: DatasetPickerProps) {
   };
 
   return (
-    <DropZone
-      label="Dataset drop zone"
-      onFiles={(transfer) => void collectDroppedFiles(transfer.items).then((files) => accept(files))}
-    >
+    <DropZone label="Dataset drop zone" onFiles={(transfer) => void collectDroppedFiles(transfer.items).then((files) => accept(files))}>
       <p>Drop the poster folder and its CSV here, or pick them:</p>
       <div className="picker-row">
         <label>
           Poster folder
-          <input
-            ref={folderInput}
-            type="file"
-            multiple
-            disabled={disabled}
-            onChange={(event) => accept(Array.from(event.target.files ?? []))}
-          />
+          <input ref={folderInput} type="file" multiple disabled={disabled} onChange={(event) => accept(Array.from(event.target.files ?? []))} />
         </label>
         <label>
           Labels CSV

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { InputIssue } from '../../data/types';
 import type { DatasetSummary } from '../../worker/protocol';
+import { GenreCountChart } from '../charts/lazyCharts';
 
 const ISSUES_SHOWN = 20;
 
@@ -58,15 +58,7 @@ export function DatasetReportView({ summary }: { summary: DatasetSummary }) {
       </dl>
       <h3>Posters per genre</h3>
       <div className="chart" aria-label="Posters per genre chart">
-        <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={counts} margin={{ bottom: 40 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="genre" angle={-45} textAnchor="end" interval={0} fontSize={11} />
-            <YAxis />
-            <Tooltip />
-            <Bar dataKey="posters" fill="#4a7bd0" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <GenreCountChart counts={counts} />
       </div>
       <h3>Problems ({summary.issues.length})</h3>
       {summary.issues.length === 0 ? (

@@ -9,7 +9,11 @@ import { EvaluationPanel, type ValidationPosters } from './EvaluationPanel';
 // Server rendering needs no DOM: it checks the markup tests and screen readers locate by.
 const genres = ['Action', 'Comedy', 'Western'];
 const metrics = evaluateMultiLabel(handProbs, handLabels, HAND_GENRES);
-const baseline = evaluateMultiLabel(Float32Array.from(handProbs, () => 0.5), handLabels, HAND_GENRES);
+const baseline = evaluateMultiLabel(
+  Float32Array.from(handProbs, () => 0.5),
+  handLabels,
+  HAND_GENRES,
+);
 const posters: ValidationPosters = {
   ids: ['s0', 's1', 's2', 's3'],
   files: null,
@@ -26,7 +30,7 @@ describe('EvaluationPanel markup', () => {
     expect(html).toContain('aria-label="Validation posters"');
     expect(html).toMatch(/<label[^>]*>Genre for PR curve<\/label><select id="[^"]+"/);
     expect(html).toMatch(/<label[^>]*><input type="checkbox"[^>]*\/>Only mistakes<\/label>/);
-    expect(html).toContain("tutorial&#x27;s per-label accuracy @0.5 — ~0.91 means nothing learned");
+    expect(html).toContain('tutorial&#x27;s per-label accuracy @0.5 — ~0.91 means nothing learned');
     expect(html).toContain('over 2 genres');
     // Western has no positives: AP shows a dash, not 0.
     expect(html).toMatch(/<th scope="row">Western<\/th><td class="num">0<\/td><td class="num">–<\/td>/);

@@ -1,8 +1,7 @@
 import type { MultiLabelMetrics } from '../../metrics';
-import { GenreApChart } from './GenreApChart';
+import { GenreApChart, PrCurveChart } from '../charts/lazyCharts';
 import { HeadlineMetricsTable } from './HeadlineMetricsTable';
 import { PerGenreTable } from './PerGenreTable';
-import { PrCurveChart } from './PrCurveChart';
 import { ValidationPosterGrid } from './ValidationPosterGrid';
 import { validationPostersProblem, type ValidationPosters } from './validationPosters';
 

@@ -33,8 +33,8 @@ export function EvaluationSection({ state, postersByName }: EvaluationSectionPro
   return (
     <>
       <p className="hint">
-        Epoch {latest.epoch}, {latest.validation.numSamples} validation posters. Thresholds are tuned per genre on this
-        split to maximise F1, so "tuned" F1 is optimistic.
+        Epoch {latest.epoch}, {latest.validation.numSamples} validation posters. Thresholds are tuned per genre on this split to maximise F1, so
+        "tuned" F1 is optimistic.
       </p>
       <EvaluationPanel genres={genres} metrics={latest.validation} baseline={latest.baseline} posters={posters} />
     </>

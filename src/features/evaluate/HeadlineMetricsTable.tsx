@@ -40,9 +40,7 @@ export function HeadlineMetricsTable({ metrics, baseline, label = 'Headline metr
                 {row.label}
                 {row.note && <span className="eval-note"> ({row.note})</span>}
               </th>
-              <td className={better === undefined ? 'num' : better ? 'num eval-better' : 'num eval-worse'}>
-                {formatMetric(row.model, row.digits)}
-              </td>
+              <td className={better === undefined ? 'num' : better ? 'num eval-better' : 'num eval-worse'}>{formatMetric(row.model, row.digits)}</td>
               {baseline && <td className="num">{formatMetric(row.baseline, row.digits)}</td>}
             </tr>
           );

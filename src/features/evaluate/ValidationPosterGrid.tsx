@@ -29,8 +29,7 @@ export function ValidationPosterGrid({ genres, posters }: ValidationPosterGridPr
           Only mistakes
         </label>
         <span className="hint" role="status">
-          Showing {visible.length} of {filtered.length} · {mistakes} of {outcomes.length} posters are mistakes (predicted set ≠
-          true set)
+          Showing {visible.length} of {filtered.length} · {mistakes} of {outcomes.length} posters are mistakes (predicted set ≠ true set)
         </span>
       </div>
       <ul className="poster-grid" aria-label="Validation posters">

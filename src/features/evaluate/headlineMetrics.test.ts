@@ -6,7 +6,11 @@ import { beatsBaseline, headlineRows } from './headlineMetrics';
 
 describe('headlineRows', () => {
   const metrics = evaluateMultiLabel(handProbs, handLabels, HAND_GENRES);
-  const prior = evaluateMultiLabel(Float32Array.from(handProbs, () => 0.5), handLabels, HAND_GENRES);
+  const prior = evaluateMultiLabel(
+    Float32Array.from(handProbs, () => 0.5),
+    handLabels,
+    HAND_GENRES,
+  );
 
   it('lists the metrics in order with the tutorial accuracy caveat and genre counts', () => {
     const rows = headlineRows(metrics, prior);

@@ -23,8 +23,8 @@ export function ModelFilesPanel({ model, exported, disabled, onExport, onDeliver
     <div className="model-files">
       {model ? (
         <p data-testid="model-info">
-          Model in use: <strong>{model.metadata.modelKind}</strong> ({model.source}), {model.metadata.genres.length} genres,
-          input {model.metadata.input.height}x{model.metadata.input.width}, {model.metadata.epochsCompleted} epochs
+          Model in use: <strong>{model.metadata.modelKind}</strong> ({model.source}), {model.metadata.genres.length} genres, input{' '}
+          {model.metadata.input.height}x{model.metadata.input.width}, {model.metadata.epochsCompleted} epochs
           {model.metadata.validation?.mapMacro != null && <>, validation mAP {model.metadata.validation.mapMacro.toFixed(3)}</>}
         </p>
       ) : (

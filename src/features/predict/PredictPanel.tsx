@@ -11,9 +11,12 @@ interface PredictPanelProps {
 /** Drop a poster, see its three most likely genres. */
 export function PredictPanel({ enabled, prediction, onPoster }: PredictPanelProps) {
   const [preview, setPreview] = useState<string | undefined>();
-  useEffect(() => () => {
-    if (preview) URL.revokeObjectURL(preview);
-  }, [preview]);
+  useEffect(
+    () => () => {
+      if (preview) URL.revokeObjectURL(preview);
+    },
+    [preview],
+  );
 
   const pick = (file: File | undefined) => {
     if (!file) return;

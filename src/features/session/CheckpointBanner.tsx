@@ -1,4 +1,4 @@
-import { totalEpochs } from '../../ml/trainConfig';
+import { totalEpochs } from '../../config/trainConfig';
 import type { CheckpointInfo } from '../../worker/protocol';
 
 interface CheckpointBannerProps {
@@ -23,9 +23,7 @@ export function CheckpointBanner({ checkpoint, canResume, onResume, onDiscard }:
         {!checkpoint.optimizerSaved && <> · optimizer state not saved (Adam restarts)</>}
       </p>
       {checkpoint.matchesDataset === null && <p className="hint">Drop the dataset it was trained on to resume.</p>}
-      {checkpoint.matchesDataset === false && (
-        <p className="hint">The dataset loaded now differs from the one this run was trained on.</p>
-      )}
+      {checkpoint.matchesDataset === false && <p className="hint">The dataset loaded now differs from the one this run was trained on.</p>}
       <div className="buttons">
         <button type="button" disabled={!canResume} onClick={() => onResume(finished ? metadata.epochsCompleted + 5 : total)}>
           {finished ? `Continue for 5 more epochs` : `Resume from epoch ${metadata.epochsCompleted + 1}`}

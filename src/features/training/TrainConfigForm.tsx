@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { BACKBONES } from '../../ml/backbones';
-import { TRANSFER_DEFAULTS, usesBackbone, type HeadLossKind, type ModelKind } from '../../ml/trainConfig';
-import { DEFAULT_TRAIN_CONFIG, type BackboneFilesInfo, type TrainConfig } from '../../worker/protocol';
+import { BACKBONES, DEFAULT_TRAIN_CONFIG, HEAD_LOSSES, MODEL_KINDS, SETTING_LIMITS, TRANSFER_DEFAULTS } from '../../config/registry.js';
+import { usesBackbone, type HeadLossKind, type ModelKind } from '../../config/trainConfig';
+import type { BackboneFilesInfo, TrainConfig } from '../../worker/protocol';
 
 interface TrainConfigFormProps {
   config: TrainConfig;
@@ -19,48 +19,48 @@ interface NumberField {
   label: string;
   min: number;
   max: number;
+  /** The input's spinner step; whole numbers when `integer`. */
   step: number;
+  integer: boolean;
   /** Shown only for these model kinds (all when absent). */
   kinds?: ModelKind[];
 }
 
-const FIELDS: NumberField[] = [
-  { key: 'epochs', label: 'Epochs', min: 1, max: 1000, step: 1 },
-  { key: 'fineTuneEpochs', label: 'Fine-tuning epochs', min: 0, max: 100, step: 1, kinds: ['mobilenet-finetune'] },
-  { key: 'headEnsemble', label: 'Heads averaged', min: 1, max: 8, step: 1, kinds: ['mobilenet-frozen', 'mobilenet-finetune'] },
-  { key: 'batchSize', label: 'Batch size', min: 1, max: 512, step: 1 },
-  { key: 'learningRate', label: 'Learning rate', min: 1e-6, max: 1, step: 1e-4 },
-  { key: 'height', label: 'Input height', min: 76, max: 1024, step: 1, kinds: ['tutorial-cnn'] },
-  { key: 'width', label: 'Input width', min: 76, max: 1024, step: 1, kinds: ['tutorial-cnn'] },
-  { key: 'valFraction', label: 'Validation fraction', min: 0, max: 0.9, step: 0.05 },
-  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, step: 1 },
-];
-
-const MODEL_KINDS: Array<{ value: ModelKind; label: string }> = [
-  { value: 'tutorial-cnn', label: 'Tutorial CNN (from scratch)' },
-  { value: 'mobilenet-frozen', label: 'MobileNetV2 (ImageNet, pretrained): frozen features + head' },
-  { value: 'mobilenet-finetune', label: 'MobileNetV2 (ImageNet, pretrained): head, then fine-tune top layers' },
-];
-
-const HEAD_LOSSES: Array<{ value: HeadLossKind; label: string }> = [
-  { value: 'auto', label: 'Auto (best validation mAP)' },
-  { value: 'bce', label: 'Binary cross-entropy' },
-  { value: 'weighted-bce', label: 'Positive-weighted BCE' },
-  { value: 'focal', label: 'Focal loss' },
-];
+/** The form's number fields, in order; labels and limits come from the registry. */
+const FIELDS: NumberField[] = (
+  [
+    ['epochs', 1],
+    ['fineTuneEpochs', 1, ['mobilenet-finetune']],
+    ['headEnsemble', 1, ['mobilenet-frozen', 'mobilenet-finetune']],
+    ['batchSize', 1],
+    ['learningRate', 1e-4],
+    ['height', 1, ['tutorial-cnn']],
+    ['width', 1, ['tutorial-cnn']],
+    ['valFraction', 0.05],
+    ['seed', 1],
+  ] as Array<[NumericKey, number, ModelKind[]?]>
+).map(([key, step, kinds]) => ({ key, ...SETTING_LIMITS[key], step, kinds }));
 
 /** Clamps a typed value into the field's range; keeps the old value when it is not a number. */
 function clampField(field: NumberField, raw: string, previous: number): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) return previous;
   const clamped = Math.min(field.max, Math.max(field.min, value));
-  return field.step >= 1 ? Math.round(clamped) : clamped;
+  return field.integer ? Math.round(clamped) : clamped;
 }
 
 function switchKind(config: TrainConfig, modelKind: ModelKind): TrainConfig {
   if (usesBackbone(config) === (modelKind !== 'tutorial-cnn')) return { ...config, modelKind };
   const defaults = modelKind === 'tutorial-cnn' ? DEFAULT_TRAIN_CONFIG : TRANSFER_DEFAULTS;
-  return { ...config, modelKind, epochs: defaults.epochs, batchSize: defaults.batchSize, learningRate: defaults.learningRate, height: defaults.height, width: defaults.width };
+  return {
+    ...config,
+    modelKind,
+    epochs: defaults.epochs,
+    batchSize: defaults.batchSize,
+    learningRate: defaults.learningRate,
+    height: defaults.height,
+    width: defaults.width,
+  };
 }
 
 export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onBackboneFiles }: TrainConfigFormProps) {
@@ -73,7 +73,7 @@ export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onB
         Model
         <select value={config.modelKind} onChange={(event) => onChange(switchKind(config, event.target.value as ModelKind))}>
           {MODEL_KINDS.map((kind) => (
-            <option key={kind.value} value={kind.value}>
+            <option key={kind.id} value={kind.id}>
               {kind.label}
             </option>
           ))}
@@ -95,7 +95,7 @@ export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onB
             Imbalance handling
             <select value={config.headLoss} onChange={(event) => onChange({ ...config, headLoss: event.target.value as HeadLossKind })}>
               {HEAD_LOSSES.map((loss) => (
-                <option key={loss.value} value={loss.value}>
+                <option key={loss.id} value={loss.id}>
                   {loss.label}
                 </option>
               ))}
@@ -113,7 +113,11 @@ export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onB
           </label>
           <BackboneFolderPicker backboneFiles={backboneFiles} onBackboneFiles={onBackboneFiles} />
           <label className="wide checkbox">
-            <input type="checkbox" checked={config.mirrorPosters} onChange={(event) => onChange({ ...config, mirrorPosters: event.target.checked })} />
+            <input
+              type="checkbox"
+              checked={config.mirrorPosters}
+              onChange={(event) => onChange({ ...config, mirrorPosters: event.target.checked })}
+            />
             Mirror posters (the head also learns each poster&apos;s mirror image and predictions average both; twice the backbone work)
           </label>
         </>
@@ -135,7 +139,7 @@ export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onB
             onChange={(event) => {
               const value = Number(event.target.value);
               if (event.target.value.trim() !== '' && Number.isFinite(value) && value >= field.min && value <= field.max) {
-                onChange({ ...config, [field.key]: field.step >= 1 ? Math.round(value) : value });
+                onChange({ ...config, [field.key]: field.integer ? Math.round(value) : value });
               }
             }}
           />

@@ -15,10 +15,9 @@ export function TrainingProgressView({ progress, status }: { progress: TrainingP
     <div className="progress">
       <progress aria-label="Training progress" max={totalBatches} value={Math.min(done, totalBatches)} />
       <p data-testid="progress-text">
-        Status: <strong data-testid="training-status">{status}</strong> · epoch {progress.epoch}/{progress.epochs} · batch{' '}
-        {progress.batch}/{progress.batchesPerEpoch} · {progress.imagesPerSecond.toFixed(1)} images/s · ETA{' '}
-        {formatDuration(progress.etaSeconds)} · {progress.trainPosters} training / {progress.validationPosters} validation
-        posters
+        Status: <strong data-testid="training-status">{status}</strong> · epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/
+        {progress.batchesPerEpoch} · {progress.imagesPerSecond.toFixed(1)} images/s · ETA {formatDuration(progress.etaSeconds)} ·{' '}
+        {progress.trainPosters} training / {progress.validationPosters} validation posters
       </p>
     </div>
   );

@@ -2,7 +2,7 @@ import type { TrainConfig } from '../../worker/protocol';
 import type { AppState } from '../appState';
 import { downloadJson, downloadTextFile } from '../downloadFile';
 import { TrainConfigForm } from './TrainConfigForm';
-import { TrainingCharts } from './TrainingCharts';
+import { TrainingCharts } from '../charts/lazyCharts';
 import { TrainingLog } from './TrainingLog';
 import { TrainingProgressView } from './TrainingProgressView';
 
@@ -35,14 +35,18 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBa
         >
           Download metrics (JSON)
         </button>
-        <button type="button" disabled={state.log.length === 0} onClick={() => downloadTextFile('training-log.txt', state.log.join('\n') + '\n', 'text/plain')}>
+        <button
+          type="button"
+          disabled={state.log.length === 0}
+          onClick={() => downloadTextFile('training-log.txt', state.log.join('\n') + '\n', 'text/plain')}
+        >
           Download log
         </button>
       </div>
       {state.stage && state.stage.done < state.stage.total && (
         <p>
-          <progress aria-label="Embedding progress" max={state.stage.total} value={state.stage.done} /> Embedding posters with the
-          backbone: {state.stage.done}/{state.stage.total} ({state.stage.imagesPerSecond.toFixed(1)} posters/s)
+          <progress aria-label="Embedding progress" max={state.stage.total} value={state.stage.done} /> Embedding posters with the backbone:{' '}
+          {state.stage.done}/{state.stage.total} ({state.stage.imagesPerSecond.toFixed(1)} posters/s)
         </p>
       )}
       {state.progress && <TrainingProgressView progress={state.progress} status={state.status} />}

@@ -2,15 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BackendName } from '../ml/backend';
+import type { BackendName } from '../config/trainConfig';
 import { LYING_BACKEND, registerLyingBackend } from '../ml/lyingBackend.testkit';
-import type { InputSpec } from '../ml/preprocess';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../ml/trainConfig';
+import type { InputSpec } from '../data/inputSpec';
+import { DEFAULT_TRAIN_CONFIG } from '../config/registry.js';
+import type { TrainConfig } from '../config/trainConfig';
 import { MemoryCheckpointStore } from './checkpointStore';
-import { MemoryEmbeddingStore } from './embeddingCache';
+import { MemoryEmbeddingStore } from '../ml/training/embedAll';
 import { MemoryPixelSpill } from './pixelSpill';
 import type { WorkerEvent } from './protocol';
-import { TrainingSession } from './trainingSession';
+import { RequestDispatcher } from './dispatcher';
+import { WorkerSession } from './session';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -38,10 +40,10 @@ function posterFiles(): File[] {
   ];
 }
 
-function harness(embeddings = new MemoryEmbeddingStore(), extra: Partial<ConstructorParameters<typeof TrainingSession>[0]> = {}) {
+function harness(embeddings = new MemoryEmbeddingStore(), extra: Partial<ConstructorParameters<typeof WorkerSession>[0]> = {}) {
   const events: WorkerEvent[] = [];
   const checkpoints = new MemoryCheckpointStore();
-  const session = new TrainingSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings, ...extra });
+  const session = new WorkerSession({ emit: (event) => events.push(event), decode: fakeDecode, checkpoints, embeddings, ...extra });
   const ofType = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
   return { session, events, checkpoints, ofType };
@@ -49,7 +51,7 @@ function harness(embeddings = new MemoryEmbeddingStore(), extra: Partial<Constru
 
 const CONFIG: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, batchSize: 4, height: 76, width: 76, valFraction: 0.4, seed: 3 };
 
-describe('TrainingSession (the worker without a Worker)', () => {
+describe('WorkerSession (the worker without a Worker)', () => {
   it('reports the dataset, trains, checkpoints, resumes, exports and re-imports', async () => {
     const { session, checkpoints, ofType } = harness();
     await session.handle({ type: 'init', backend: 'cpu' });
@@ -105,7 +107,11 @@ describe('TrainingSession (the worker without a Worker)', () => {
   it.skipIf(!existsSync(backboneDir))('checks a picked backbone folder at once, uses it, and forgets it on request', async () => {
     const { session, ofType } = harness();
     const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
-    await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder.filter((file) => file.name.endsWith('.json')) });
+    await session.handle({
+      type: 'chooseBackboneFiles',
+      backbone: 'mobilenet_v2_035_224',
+      files: folder.filter((file) => file.name.endsWith('.json')),
+    });
     expect(ofType('error').map((event) => event.message)).toEqual([
       'backbone folder not used: model.json needs the weight file weights.bin, which is not among the chosen files',
     ]);
@@ -113,7 +119,10 @@ describe('TrainingSession (the worker without a Worker)', () => {
 
     await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
     expect(ofType('backboneFiles').at(-1)?.source).toEqual({ description: 'model.json + 1 weight file', parameters: 410_208 });
-    await session.handle({ type: 'describeModel', config: { ...CONFIG, modelKind: 'mobilenet-frozen', backboneUrl: 'http://127.0.0.1:9/nowhere/model.json' } });
+    await session.handle({
+      type: 'describeModel',
+      config: { ...CONFIG, modelKind: 'mobilenet-frozen', backboneUrl: 'http://127.0.0.1:9/nowhere/model.json' },
+    });
     // The folder wins over the (unreachable) URL.
     expect(ofType('modelSummary')).toHaveLength(1);
 
@@ -190,16 +199,88 @@ describe('TrainingSession (the worker without a Worker)', () => {
     await session.handle({ type: 'init', backend: 'cpu' });
     // The real topology with every weight zero: what the backbone computed after WebGPU's zeroed read.
     const zeroed = readdirSync(backboneDir).map((name) =>
-      name.endsWith('.bin') ? new File([new Uint8Array(readFileSync(join(backboneDir, name)).length)], name) : new File([readFileSync(join(backboneDir, name))], name),
+      name.endsWith('.bin')
+        ? new File([new Uint8Array(readFileSync(join(backboneDir, name)).length)], name)
+        : new File([readFileSync(join(backboneDir, name))], name),
     );
     await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: zeroed });
     await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
     await session.handle({ type: 'train', config: { ...CONFIG, modelKind: 'mobilenet-frozen', mirrorPosters: false, headEnsemble: 1 } });
     const errors = ofType('error');
     expect(errors).toHaveLength(1);
-    expect(errors[0].message).toMatch(/^the backbone's embeddings of a batch on the cpu backend: 4 of 4 posters have all-zero features\. This model cannot learn/);
+    expect(errors[0].message).toMatch(
+      /^the backbone's embeddings of a batch on the cpu backend: 4 of 4 posters have all-zero features\. This model cannot learn/,
+    );
     expect(ofType('done')).toEqual([]);
     expect(ofType('modelChanged')).toEqual([]);
+  });
+
+  it('during a run: an import and a second run are refused, a poster is classified between batches, the running model survives', async () => {
+    const events: WorkerEvent[] = [];
+    const pushed: Array<Promise<void>> = [];
+    const wired: { dispatcher?: RequestDispatcher } = {};
+    const session = new WorkerSession({
+      emit: (event) => {
+        events.push(event);
+        // After epoch 1 there is a model to classify with; epoch 2 is under way: the requests arrive now.
+        if (event.type === 'epochStart' && event.epoch === 2) {
+          pushed.push(wired.dispatcher!.push({ type: 'importModel', files: [new File(['{}'], 'model.json')] }));
+          pushed.push(wired.dispatcher!.push({ type: 'train', config: CONFIG }));
+          pushed.push(wired.dispatcher!.push({ type: 'predict', requestId: 7, file: new File(['bb'], 'p2.jpg') }));
+        }
+      },
+      decode: fakeDecode,
+      checkpoints: new MemoryCheckpointStore(),
+      embeddings: new MemoryEmbeddingStore(),
+    });
+    const dispatcher = new RequestDispatcher(session);
+    wired.dispatcher = dispatcher;
+    session.betweenBatches = () => dispatcher.serveWaiting();
+    const ofType = <T extends WorkerEvent['type']>(type: T) =>
+      events.filter((event): event is Extract<WorkerEvent, { type: T }> => event.type === type);
+    await dispatcher.push({ type: 'init', backend: 'cpu' });
+    await dispatcher.push({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await dispatcher.push({ type: 'train', config: { ...CONFIG, epochs: 3, batchSize: 2 } });
+    await Promise.all(pushed);
+
+    expect(ofType('error').map((event) => [event.message, event.refused])).toEqual([
+      ['importModel refused: a training run is going on: stop it first', true],
+      ['train refused: a training run is going on: stop it first', true],
+    ]);
+    const order = events.map((event) => event.type);
+    expect(order.indexOf('prediction')).toBeGreaterThan(order.indexOf('epochStart'));
+    expect(order.indexOf('prediction')).toBeLessThan(order.indexOf('done'));
+    expect(ofType('done')).toEqual([{ type: 'done', reason: 'completed', epochsCompleted: 3 }]);
+    // The trained model is still there and usable.
+    await dispatcher.push({ type: 'predict', requestId: 8, file: new File(['a'], 'p1.jpg') });
+    expect(ofType('prediction').map((event) => event.requestId)).toEqual([7, 8]);
+    expect(ofType('modelChanged').at(-1)?.model?.source).toBe('trained');
+  });
+
+  it.skipIf(!existsSync(backboneDir))('a resumed fine-tune is set up as a fresh one: positive weights from the training split only', async () => {
+    const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
+    const setUp = async (steps: (session: WorkerSession) => Promise<void>) => {
+      const { session, ofType } = harness();
+      await session.handle({ type: 'init', backend: 'cpu' });
+      await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
+      await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+      await steps(session);
+      expect(ofType('error')).toEqual([]);
+      return ofType('log')
+        .map((event) => event.message)
+        .filter((line) => line.startsWith('fine-tuning '));
+    };
+    const frozen: TrainConfig = { ...CONFIG, modelKind: 'mobilenet-frozen', epochs: 1, mirrorPosters: false, headEnsemble: 1 };
+    const fresh = await setUp((session) =>
+      session.handle({ type: 'train', config: { ...frozen, modelKind: 'mobilenet-finetune', fineTuneEpochs: 1 } }),
+    );
+    const resumed = await setUp(async (session) => {
+      await session.handle({ type: 'train', config: frozen });
+      await session.handle({ type: 'resume', epochs: 2 });
+    });
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).toMatch(/^fine-tuning .* at learning rate 0\.0001, weighted-bce with positive weights from the 3 training posters$/);
+    expect(resumed).toEqual(fresh);
   });
 
   it('refuses model files that do not belong together, naming the problem', async () => {
@@ -216,7 +297,7 @@ describe('TrainingSession (the worker without a Worker)', () => {
     const events: WorkerEvent[] = [];
     const decoded: string[] = [];
     const spill = new MemoryPixelSpill();
-    const session = new TrainingSession({
+    const session = new WorkerSession({
       emit: (event) => events.push(event),
       decode: async (file, spec) => {
         decoded.push((file as File).name);

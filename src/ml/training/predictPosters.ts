@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { predictProbabilities } from '../ml/trainStep';
-import { posterBatches, type PosterPixelStore, type PosterSourceItem } from './posterBatches';
+import { predictProbabilities } from '../trainStep';
+import type { PosterFeed } from './types';
 
 export interface PosterPredictions {
-  /** Indices (into the item list) that could be decoded, in output order. */
+  /** Indices (into the dataset) that could be decoded, in output order. */
   indices: number[];
   /** [indices.length * genres] sigmoid probabilities. */
   probs: Float32Array;
@@ -11,24 +11,22 @@ export interface PosterPredictions {
   labels: Uint8Array;
 }
 
-/** Runs the model over `order` in batches (no shuffling, no dropout). */
+/** Runs the model over `order` in batches (no shuffling, no dropout), with the feed's own spec. */
 export async function predictPosters(
   model: tf.LayersModel,
-  items: readonly PosterSourceItem[],
+  feed: PosterFeed,
   order: readonly number[],
   batchSize: number,
-  store: PosterPixelStore,
   numGenres: number,
-  shouldStop: () => boolean = () => false,
-  onProgress?: (postersDone: number) => void,
+  { shouldStop = () => false, onProgress }: { shouldStop?: () => boolean; onProgress?: (postersDone: number) => void } = {},
 ): Promise<PosterPredictions> {
   let done = 0;
   const indices: number[] = [];
   const probChunks: Float32Array[] = [];
   const labelChunks: Uint8Array[] = [];
-  for await (const batch of posterBatches(items, order, batchSize, store, numGenres)) {
+  for await (const batch of feed.batches(order, batchSize)) {
     if (shouldStop()) break;
-    probChunks.push(await predictProbabilities(model, batch.pixels, batch.size, store.spec));
+    probChunks.push(await predictProbabilities(model, batch.pixels, batch.size, feed.spec));
     labelChunks.push(batch.labels);
     indices.push(...batch.indices);
     done = Math.min(order.length, done + batchSize);

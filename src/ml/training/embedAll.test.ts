@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embedAll, embeddingKey, MemoryEmbeddingStore, type EmbeddingStore, type FileIdentity } from './embeddingCache';
+import { embedAll, embeddingKey, MemoryEmbeddingStore, type EmbeddingStore, type FileIdentity } from './embedAll';
 
 const DIM = 3;
 
@@ -139,7 +139,14 @@ describe('embedAll', () => {
       },
       putMany: async () => undefined,
     };
-    const run = await embedAll({ files: list, store: broken, backboneId: 'b', featureDim: DIM, computeBatch: fakeCompute(list).computeBatch, batchSize: 2 });
+    const run = await embedAll({
+      files: list,
+      store: broken,
+      backboneId: 'b',
+      featureDim: DIM,
+      computeBatch: fakeCompute(list).computeBatch,
+      batchSize: 2,
+    });
     expect(Array.from(run.features)).toEqual(expectedFeatures(list));
     expect(run.cacheError).toBe('embedding cache unreadable: QuotaExceededError');
   });
@@ -147,7 +154,14 @@ describe('embedAll', () => {
   it('rejects a computeBatch result of the wrong size', async () => {
     const list = files(2);
     await expect(
-      embedAll({ files: list, store: new MemoryEmbeddingStore(), backboneId: 'b', featureDim: DIM, computeBatch: async () => new Float32Array(1), batchSize: 2 }),
+      embedAll({
+        files: list,
+        store: new MemoryEmbeddingStore(),
+        backboneId: 'b',
+        featureDim: DIM,
+        computeBatch: async () => new Float32Array(1),
+        batchSize: 2,
+      }),
     ).rejects.toThrow(/computeBatch returned 1 values for 2 posters x 3 features/);
   });
 });
