@@ -63,15 +63,34 @@ export function App() {
         </div>
       )}
 
+      {state.checkpointProblem && (
+        <p role="alert" className="errors">
+          Checkpoints are not being saved: {state.checkpointProblem}. Training goes on, but a reload would lose this run.
+        </p>
+      )}
+      {state.trainingElsewhere > 0 && (
+        <p role="status" className="notice">
+          {state.trainingElsewhere === 1 ? 'A run is' : `${state.trainingElsewhere} runs are`} training in another tab of this app: continue or stop
+          {state.trainingElsewhere === 1 ? ' it' : ' them'} there.
+        </p>
+      )}
+      {state.unreadableRun && !running && (
+        <div role="alert" className="errors">
+          <p>A saved run cannot be used: {state.unreadableRun.reason}.</p>
+          <button type="button" onClick={() => send({ type: 'discardCheckpoint', runId: state.unreadableRun!.runId })}>
+            Discard saved run
+          </button>
+        </div>
+      )}
       {state.checkpoint && !running && (
         <CheckpointBanner
           checkpoint={state.checkpoint}
           canResume={state.checkpoint.matchesDataset !== null && !running}
           onResume={(epochs) => {
             dispatch({ type: 'ui/trainRequested', config: { ...state.checkpoint!.metadata.trainConfig, epochs } });
-            send({ type: 'resume', epochs });
+            send({ type: 'resume', runId: state.checkpoint!.runId, epochs });
           }}
-          onDiscard={() => send({ type: 'discardCheckpoint' })}
+          onDiscard={() => send({ type: 'discardCheckpoint', runId: state.checkpoint!.runId })}
         />
       )}
 

@@ -52,6 +52,12 @@ export interface AppState {
   /** The model in the worker (trained, resumed or imported); null when none. */
   model: ModelInfo | null;
   checkpoint: CheckpointInfo | null;
+  /** Saved runs that other tabs are training now (never offered here). */
+  trainingElsewhere: number;
+  /** A saved run that cannot be read back, and why: it can only be discarded. */
+  unreadableRun?: { runId: string; reason: string };
+  /** Why this run's checkpoints are not being saved, when they are not. */
+  checkpointProblem?: string;
   validation?: ValidationPredictions;
   batch: { running: boolean; progress?: { done: number; total: number }; result?: BatchPredictions };
   /** Files the worker exported, waiting to be downloaded by the UI. */
@@ -71,6 +77,7 @@ export const initialAppState: AppState = {
   errors: [],
   model: null,
   checkpoint: null,
+  trainingElsewhere: 0,
   batch: { running: false },
   notices: [],
   backboneFiles: null,
@@ -149,7 +156,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'modelChanged':
       return { ...state, model: action.model };
     case 'checkpoint':
-      return { ...state, checkpoint: action.checkpoint };
+      return { ...state, checkpoint: action.checkpoint, trainingElsewhere: action.trainingElsewhere, unreadableRun: action.unreadable };
+    case 'checkpointFailed':
+      return { ...state, checkpointProblem: action.reason };
     case 'backboneFiles':
       return { ...state, backboneFiles: action.source };
     case 'resumed':
@@ -184,7 +193,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, datasetLoading: true, errors: [] };
     case 'ui/trainRequested':
       // The log restarts with the user's click, so lines the worker writes before its first epoch survive.
-      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined, log: [] };
+      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined, log: [], checkpointProblem: undefined };
     case 'ui/stopRequested':
       return state.status === 'running' ? { ...state, status: 'stopping' } : state;
     case 'ui/dismissErrors':

@@ -13,7 +13,7 @@ export interface InferenceBackendChoice<N extends string = InferenceBackendName>
 }
 
 /** Posters per timed probe batch; the same batch warms up first (shader compilation, weight upload). */
-const PROBE_POSTERS = 4;
+const PROBE_POSTERS = 2;
 
 async function postersPerSecond(model: tf.LayersModel, spec: InputSpec, now: () => number): Promise<number> {
   const pixels = new Uint8Array(PROBE_POSTERS * spec.height * spec.width * 3).fill(128);

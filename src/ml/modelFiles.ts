@@ -2,42 +2,25 @@ import * as tf from '@tensorflow/tfjs';
 import { fnv1a } from '../lib/fingerprint';
 import { APP_VERSION } from '../lib/version';
 import type { InputSpec } from '../data/inputSpec';
-import type { ModelKind, TrainConfig } from '../config/trainConfig';
+import {
+  METADATA_JSON,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  READ_LIMITS,
+  WEIGHTS_BIN,
+  type CheckedModelJson,
+  type ModelMetadata,
+  type WeightEntry,
+} from '../config/modelMetadata';
+import type { TrainConfig } from '../config/trainConfig';
 
 /**
  * The exported model: tfjs `model.json` + `weights.bin` (loadable by
  * tf.loadLayersModel and the public tensorflowjs converter) plus
- * `metadata.json`, which says how to feed it and how to read its outputs.
+ * `metadata.json`, which says how to feed it and how to read its outputs
+ * (its schema: config/modelMetadata.ts).
  */
-export const MODEL_FORMAT = 'poster-genres-model';
-/** IMPORTANT: bump when metadata or preprocessing change meaning; older files are refused. */
-export const MODEL_FORMAT_VERSION = 1;
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-export const METADATA_JSON = 'metadata.json';
-
-export interface ModelMetadata {
-  format: typeof MODEL_FORMAT;
-  formatVersion: number;
-  appVersion: string;
-  modelKind: ModelKind;
-  /** Registry id of the pretrained backbone inside the model, if any. */
-  backbone: string | null;
-  /** Output order: output k is the probability of genres[k]. */
-  genres: string[];
-  /** Per-genre decision thresholds tuned on validation, [genres]. */
-  thresholds: number[];
-  /** Decoding and scaling the model expects; see preprocess.ts. */
-  input: InputSpec;
-  trainConfig: TrainConfig;
-  epochsCompleted: number;
-  /** Headline validation metrics of the last epoch, when there was a validation split. */
-  validation: { mapMacro: number | null; aucMacro: number | null; f1MacroTuned: number | null } | null;
-  /** Which posters and labels trained it (see datasetFingerprint). */
-  datasetFingerprint: string;
-  createdAt: string;
-}
-
 /** What a model's metadata is made of; the rest (format, version, dates) is filled in by buildModelMetadata. */
 export interface MetadataFields {
   config: TrainConfig;
@@ -72,11 +55,18 @@ export function buildModelMetadata(fields: MetadataFields): ModelMetadata {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** The three files of an exported model, as bytes/text. */
-export interface ModelFileSet {
+/** The three files of an exported model, as written. */
+export interface ModelFileTexts {
   modelJson: string;
   weights: ArrayBuffer;
   metadataJson: string;
+}
+
+/** The three files of a model to load, each checked on its own (worker/modelFilesFromUpload.ts). */
+export interface ModelFileSet {
+  modelJson: CheckedModelJson;
+  metadata: ModelMetadata;
+  weights: ArrayBuffer;
 }
 
 /** Serialises weights and topology without touching any storage. */
@@ -98,7 +88,7 @@ export function concatWeightData(data: tf.io.WeightData | undefined): ArrayBuffe
   return Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
 }
 
-export function artifactsToFiles(artifacts: tf.io.ModelArtifacts, metadata: ModelMetadata): ModelFileSet {
+export function artifactsToFiles(artifacts: tf.io.ModelArtifacts, metadata: ModelMetadata): ModelFileTexts {
   const modelJson = {
     format: 'layers-model',
     generatedBy: `Poster Genres ${APP_VERSION}`,
@@ -113,120 +103,98 @@ export function artifactsToFiles(artifacts: tf.io.ModelArtifacts, metadata: Mode
   };
 }
 
-const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+interface LayerJson {
+  class_name?: unknown;
+  config?: { name?: unknown; layers?: unknown; batch_input_shape?: unknown };
 }
 
-/** Checks metadata.json field by field; names the first thing wrong. */
-export function parseMetadata(text: string): Checked<ModelMetadata> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, error: `${METADATA_JSON} is not valid JSON` };
-  }
-  if (!isRecord(value) || value.format !== MODEL_FORMAT) {
-    return { ok: false, error: `${METADATA_JSON} is not a Poster Genres model description (format should be "${MODEL_FORMAT}")` };
-  }
-  if (value.formatVersion !== MODEL_FORMAT_VERSION) {
-    return {
-      ok: false,
-      error: `${METADATA_JSON} has format version ${String(value.formatVersion)} (app ${String(value.appVersion)}); this app (${APP_VERSION}) reads version ${MODEL_FORMAT_VERSION} only`,
-    };
-  }
-  const genres = value.genres;
-  if (!Array.isArray(genres) || genres.length === 0 || !genres.every((g) => typeof g === 'string' && g.length > 0)) {
-    return { ok: false, error: `${METADATA_JSON}: "genres" must be a non-empty list of names` };
-  }
-  if (new Set(genres).size !== genres.length) return { ok: false, error: `${METADATA_JSON}: "genres" has duplicates` };
-  const thresholds = value.thresholds;
-  if (!Array.isArray(thresholds) || thresholds.length !== genres.length || !thresholds.every((t) => typeof t === 'number' && t >= 0 && t <= 1)) {
-    return { ok: false, error: `${METADATA_JSON}: "thresholds" must hold ${genres.length} numbers in [0, 1]` };
-  }
-  const input = value.input;
-  if (
-    !isRecord(input) ||
-    !Number.isInteger(input.height) ||
-    !Number.isInteger(input.width) ||
-    (input.height as number) < 1 ||
-    (input.width as number) < 1 ||
-    (input.height as number) > 4096 ||
-    (input.width as number) > 4096 ||
-    (input.scaling !== 'unit' && input.scaling !== 'symmetric') ||
-    (input.averageMirrored !== undefined && typeof input.averageMirrored !== 'boolean')
-  ) {
-    return {
-      ok: false,
-      error: `${METADATA_JSON}: "input" must give height and width (1..4096) and scaling "unit" or "symmetric" (and averageMirrored, if present, true or false)`,
-    };
-  }
-  if (!isRecord(value.trainConfig)) return { ok: false, error: `${METADATA_JSON}: "trainConfig" is missing` };
-  return { ok: true, value: value as unknown as ModelMetadata };
-}
-
-interface ModelJsonShape {
-  modelTopology: object;
-  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-}
-
-function parseModelJson(text: string): Checked<ModelJsonShape> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, error: `${MODEL_JSON} is not valid JSON` };
-  }
-  if (!isRecord(value) || !isRecord(value.modelTopology) || !Array.isArray(value.weightsManifest)) {
-    return { ok: false, error: `${MODEL_JSON} is not a TensorFlow.js layers model (no modelTopology / weightsManifest)` };
-  }
-  return { ok: true, value: value as unknown as ModelJsonShape };
+/** Every leaf layer of a (possibly nested) Keras topology, depth first. */
+function leafLayers(model: LayerJson, depth = 0): LayerJson[] {
+  const layers = model.config?.layers;
+  if (!Array.isArray(layers) || depth > READ_LIMITS.jsonDepth) return [];
+  return (layers as LayerJson[]).flatMap((layer) => (Array.isArray(layer.config?.layers) ? leafLayers(layer, depth + 1) : [layer]));
 }
 
 /**
- * Validates the three files against each other before any weight is used:
- * weight bytes match the manifest, the input matches metadata.input and the
- * output has one unit per genre.
+ * What can be checked on the topology before tfjs builds it: the number of
+ * layers, and the input size against metadata.input.
+ */
+export function checkTopology(modelTopology: Record<string, unknown>, input: ModelMetadata['input']): string | null {
+  const root = (modelTopology.model_config ?? modelTopology) as LayerJson;
+  const layers = leafLayers(root);
+  if (layers.length === 0) return `${MODEL_JSON}: the topology lists no layers`;
+  if (layers.length > READ_LIMITS.layers) return `${MODEL_JSON}: the topology has ${layers.length} layers; at most ${READ_LIMITS.layers} are built`;
+  const shape = layers.find((layer) => Array.isArray(layer.config?.batch_input_shape))?.config?.batch_input_shape as unknown[] | undefined;
+  const wanted = [null, input.height, input.width, 3];
+  if (!shape || JSON.stringify(shape) !== JSON.stringify(wanted)) {
+    return `${MODEL_JSON}: the model takes input ${JSON.stringify(shape ?? 'unknown')} but ${METADATA_JSON} says ${input.height}x${input.width}x3`;
+  }
+  return null;
+}
+
+type AddWeight = (this: tf.layers.Layer, name: string, shape: number[], ...rest: unknown[]) => unknown;
+
+/**
+ * Builds a topology from outside while every weight a layer creates is
+ * checked against the manifest *before* the layer allocates it: a weight the
+ * manifest does not list, or lists with another shape, stops the build. A
+ * topology that declares a 6000x6000 Dense layer beside a small manifest is
+ * refused without allocating its 144 MB.
+ * IMPORTANT: patches tfjs-layers' Layer.addWeight for the duration of the
+ * build only; loads run one at a time (the worker's dispatcher).
+ */
+async function buildWithinManifest<T>(weightSpecs: readonly WeightEntry[], build: () => Promise<T>): Promise<T> {
+  const shapes = new Map(weightSpecs.map((spec) => [spec.name, spec.shape.join('x')]));
+  const layer = tf.layers.Layer.prototype as unknown as { addWeight: AddWeight };
+  const original = layer.addWeight;
+  layer.addWeight = function (name, shape, ...rest) {
+    const full = `${this.name}/${name}`;
+    const listed = shapes.get(full);
+    if (listed === undefined) throw new Error(`layer ${this.name} creates the weight ${full}, which ${MODEL_JSON} does not list`);
+    if (listed !== shape.join('x'))
+      throw new Error(`layer ${this.name} creates ${full} of shape ${shape.join('x')}, but ${MODEL_JSON} lists ${listed}`);
+    return original.call(this, name, shape, ...rest);
+  };
+  try {
+    return await build();
+  } finally {
+    layer.addWeight = original;
+  }
+}
+
+/** Frees every variable registered since `before`: a model that failed to load leaves none behind. */
+function disposeVariablesSince(before: ReadonlySet<string>): void {
+  const registered = tf.engine().state.registeredVariables;
+  for (const name of Object.keys(registered)) if (!before.has(name)) registered[name].dispose();
+}
+
+/**
+ * Builds a model from files already checked (worker/modelFilesFromUpload.ts)
+ * and checks it against its metadata: the topology before it is built, then
+ * the built model's input and outputs. A model that fails any check is freed,
+ * weights and all.
  */
 export async function loadModelFiles(files: ModelFileSet): Promise<Checked<{ model: tf.LayersModel; metadata: ModelMetadata }>> {
-  const metadata = parseMetadata(files.metadataJson);
-  if (!metadata.ok) return metadata;
-  const modelJson = parseModelJson(files.modelJson);
-  if (!modelJson.ok) return modelJson;
-  const weightSpecs = modelJson.value.weightsManifest.flatMap((group) => group.weights);
-  let expectedBytes = 0;
-  for (const spec of weightSpecs) {
-    const bytes = BYTES_PER_DTYPE[spec.dtype];
-    if (!bytes || spec.quantization) return { ok: false, error: `${MODEL_JSON}: weight ${spec.name} has unsupported dtype ${spec.dtype}` };
-    expectedBytes += spec.shape.reduce((a, b) => a * b, 1) * bytes;
-  }
-  if (expectedBytes !== files.weights.byteLength) {
-    return {
-      ok: false,
-      error: `${WEIGHTS_BIN} holds ${files.weights.byteLength} bytes but ${MODEL_JSON} describes ${expectedBytes}: the files do not belong together`,
-    };
-  }
+  const { modelJson, metadata } = files;
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const topologyProblem = checkTopology(modelJson.modelTopology, metadata.input);
+  if (topologyProblem) return { ok: false, error: topologyProblem };
+  const before = new Set(Object.keys(tf.engine().state.registeredVariables));
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.value.modelTopology, weightSpecs, weightData: files.weights }));
+    model = await buildWithinManifest(weightSpecs, () =>
+      tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData: files.weights }), { strict: true }),
+    );
   } catch (error) {
+    disposeVariablesSince(before);
     return { ok: false, error: `the model cannot be built: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const { input, genres } = metadata.value;
-  const inputShape = model.inputs[0].shape;
   const outputShape = model.outputs[0].shape;
-  const problem =
-    inputShape.length !== 4 || inputShape[1] !== input.height || inputShape[2] !== input.width || inputShape[3] !== 3
-      ? `the model takes input ${JSON.stringify(inputShape)} but metadata says ${input.height}x${input.width}x3`
-      : outputShape.length !== 2 || outputShape[1] !== genres.length
-        ? `the model has ${String(outputShape[1])} outputs but metadata lists ${genres.length} genres`
-        : null;
-  if (problem) {
-    model.dispose();
-    return { ok: false, error: problem };
+  if (model.outputs.length !== 1 || outputShape.length !== 2 || outputShape[1] !== metadata.genres.length) {
+    disposeVariablesSince(before);
+    return { ok: false, error: `the model has ${String(outputShape[1])} outputs but ${METADATA_JSON} lists ${metadata.genres.length} genres` };
   }
-  return { ok: true, value: { model, metadata: metadata.value } };
+  return { ok: true, value: { model, metadata } };
 }
 
 /**

@@ -33,7 +33,7 @@ describe('RequestDispatcher', () => {
     const dispatcher = new RequestDispatcher(target);
     await Promise.all([
       dispatcher.push({ type: 'exportModel' }),
-      dispatcher.push({ type: 'discardCheckpoint' }),
+      dispatcher.push({ type: 'discardCheckpoint', runId: 'r1' }),
       dispatcher.push({ type: 'predict', requestId: 1, file: poster }),
     ]);
     expect(handled).toEqual(['exportModel', 'discardCheckpoint', 'predict']);
@@ -48,7 +48,7 @@ describe('RequestDispatcher', () => {
     expect(target.running).toBe(true);
 
     await dispatcher.push({ type: 'importModel', files: [] });
-    await dispatcher.push({ type: 'resume' });
+    await dispatcher.push({ type: 'resume', runId: 'r1' });
     await dispatcher.push({ type: 'train', config: {} as never });
     expect(refused).toEqual([
       'importModel: a training run is going on: stop it first',

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName, InferenceBackendName } from '../config/trainConfig';
 import type { InputSpec } from '../data/inputSpec';
 import { chooseInferenceBackend, describeInferenceChoice } from '../ml/inferenceBackend';
-import type { ModelMetadata } from '../ml/modelFiles';
+import type { ModelMetadata } from '../config/modelMetadata';
 import { activateBackend, backendHolding, moveModelTo, weightsNotOn } from '../ml/placement';
 import { disposeClassifier } from '../ml/transferHead';
 import type { ModelInfo, WorkerEvent } from './protocol';

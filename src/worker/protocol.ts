@@ -8,7 +8,7 @@ import type { InputIssue } from '../data/types';
 import type { MultiLabelMetrics } from '../metrics';
 import type { BackboneId } from '../config/trainConfig';
 import type { BackendName } from '../config/trainConfig';
-import type { ModelMetadata } from '../ml/modelFiles';
+import type { ModelMetadata } from '../config/modelMetadata';
 import type { ModelSummary } from '../ml/modelSummary';
 import type { TrainConfig } from '../config/trainConfig';
 
@@ -33,9 +33,9 @@ export type WorkerRequest =
   | { type: 'loadDataset'; posters: File[]; csv: File }
   | { type: 'describeModel'; config: TrainConfig }
   | { type: 'train'; config: TrainConfig }
-  /** Continue the checkpointed run on the loaded dataset. */
-  | { type: 'resume'; epochs?: number }
-  | { type: 'discardCheckpoint' }
+  /** Continue a saved run on the loaded dataset. */
+  | { type: 'resume'; runId: string; epochs?: number }
+  | { type: 'discardCheckpoint'; runId: string }
   | { type: 'stop' }
   | { type: 'predict'; requestId: number; file: File }
   /** Predict every poster in a folder; with a CSV, also evaluate. */
@@ -60,6 +60,7 @@ export interface ModelInfo {
 
 /** A saved run that can be continued. */
 export interface CheckpointInfo {
+  runId: string;
   metadata: ModelMetadata;
   history: EpochMetrics[];
   savedAt: string;
@@ -131,7 +132,14 @@ export type WorkerEvent =
   | { type: 'done'; reason: 'completed' | 'stopped'; epochsCompleted: number }
   | { type: 'evaluated'; predictions: ValidationPredictions }
   | { type: 'modelChanged'; model: ModelInfo | null }
-  | { type: 'checkpoint'; checkpoint: CheckpointInfo | null }
+  /**
+   * The newest saved run this tab may continue (null: none); how many runs
+   * train in other tabs now (never offered here); and a saved run that
+   * cannot be read back, with why (it can only be discarded).
+   */
+  | { type: 'checkpoint'; checkpoint: CheckpointInfo | null; trainingElsewhere: number; unreadable?: { runId: string; reason: string } }
+  /** A checkpoint could not be saved: the run goes on, but a reload would lose what it did since the last one. */
+  | { type: 'checkpointFailed'; reason: string }
   /** Training resumed from a checkpoint: the history so far, so charts show all of it. */
   | { type: 'resumed'; history: EpochMetrics[]; fromEpoch: number }
   | { type: 'backendChanged'; backend: BackendName; reason: string }

@@ -7,11 +7,12 @@ import { LYING_BACKEND, registerLyingBackend } from '../ml/lyingBackend.testkit'
 import type { InputSpec } from '../data/inputSpec';
 import { DEFAULT_TRAIN_CONFIG } from '../config/registry.js';
 import type { TrainConfig } from '../config/trainConfig';
-import { MemoryCheckpointStore } from './checkpointStore';
+import { checkCheckpoint, MemoryCheckpointStore } from './checkpointStore';
 import { MemoryEmbeddingStore } from '../ml/training/embedAll';
 import { MemoryPixelSpill } from './pixelSpill';
 import type { WorkerEvent } from './protocol';
 import { RequestDispatcher } from './dispatcher';
+import { MemoryRunLocks } from './runLocks';
 import { WorkerSession } from './session';
 
 beforeAll(async () => {
@@ -49,6 +50,14 @@ function harness(embeddings = new MemoryEmbeddingStore(), extra: Partial<Constru
   return { session, events, checkpoints, ofType };
 }
 
+/** The newest saved run, read back and checked as the app reads it. */
+async function latestRun(checkpoints: MemoryCheckpointStore) {
+  const [newest] = await checkpoints.list();
+  const checked = checkCheckpoint(await checkpoints.load(newest.runId));
+  if (!checked.ok) throw new Error(checked.error);
+  return checked.value;
+}
+
 const CONFIG: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, batchSize: 4, height: 76, width: 76, valFraction: 0.4, seed: 3 };
 
 describe('WorkerSession (the worker without a Worker)', () => {
@@ -72,15 +81,19 @@ describe('WorkerSession (the worker without a Worker)', () => {
     expect(Number.isFinite(epoch1.train.loss)).toBe(true);
     expect(epoch1.validation?.numSamples).toBeGreaterThan(0);
     expect(epoch1.baseline?.aucMacro ?? 0.5).toBeCloseTo(0.5);
-    const saved = await checkpoints.load();
-    expect(saved?.metadata.epochsCompleted).toBe(1);
-    expect(saved?.optimizer?.length).toBeGreaterThan(1);
+    const saved = await latestRun(checkpoints);
+    expect(saved.metadata.epochsCompleted).toBe(1);
+    expect(saved.optimizer?.length).toBeGreaterThan(1);
+    // The saved run is offered to continue, on this dataset.
+    expect(ofType('checkpoint').at(-1)).toMatchObject({ checkpoint: { runId: saved.runId, matchesDataset: true }, trainingElsewhere: 0 });
 
-    await session.handle({ type: 'resume', epochs: 2 });
+    await session.handle({ type: 'resume', runId: saved.runId, epochs: 2 });
     expect(ofType('error')).toEqual([]);
     expect(ofType('resumed')[0]).toMatchObject({ fromEpoch: 2 });
     expect(ofType('epochEnd').map((event) => event.metrics.epoch)).toEqual([1, 2]);
-    expect((await checkpoints.load())?.history.map((m) => m.epoch)).toEqual([1, 2]);
+    // The same run, continued: one saved run with both epochs.
+    expect((await checkpoints.list()).map((run) => run.runId)).toEqual([saved.runId]);
+    expect((await latestRun(checkpoints)).history.map((m) => m.epoch)).toEqual([1, 2]);
 
     const poster = new File(['bb'], 'p2.jpg');
     await session.handle({ type: 'predict', requestId: 1, file: poster });
@@ -259,12 +272,12 @@ describe('WorkerSession (the worker without a Worker)', () => {
 
   it.skipIf(!existsSync(backboneDir))('a resumed fine-tune is set up as a fresh one: positive weights from the training split only', async () => {
     const folder = readdirSync(backboneDir).map((name) => new File([readFileSync(join(backboneDir, name))], name));
-    const setUp = async (steps: (session: WorkerSession) => Promise<void>) => {
-      const { session, ofType } = harness();
+    const setUp = async (steps: (session: WorkerSession, checkpoints: MemoryCheckpointStore) => Promise<void>) => {
+      const { session, ofType, checkpoints } = harness();
       await session.handle({ type: 'init', backend: 'cpu' });
       await session.handle({ type: 'chooseBackboneFiles', backbone: 'mobilenet_v2_035_224', files: folder });
       await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
-      await steps(session);
+      await steps(session, checkpoints);
       expect(ofType('error')).toEqual([]);
       return ofType('log')
         .map((event) => event.message)
@@ -274,13 +287,124 @@ describe('WorkerSession (the worker without a Worker)', () => {
     const fresh = await setUp((session) =>
       session.handle({ type: 'train', config: { ...frozen, modelKind: 'mobilenet-finetune', fineTuneEpochs: 1 } }),
     );
-    const resumed = await setUp(async (session) => {
+    const resumed = await setUp(async (session, checkpoints) => {
       await session.handle({ type: 'train', config: frozen });
-      await session.handle({ type: 'resume', epochs: 2 });
+      await session.handle({ type: 'resume', runId: (await latestRun(checkpoints)).runId, epochs: 2 });
     });
     expect(fresh).toHaveLength(1);
     expect(fresh[0]).toMatch(/^fine-tuning .* at learning rate 0\.0001, weighted-bce with positive weights from the 3 training posters$/);
     expect(resumed).toEqual(fresh);
+  });
+
+  it('an import is saved as a run of its own, with its own weight data even when its manifest orders the weights otherwise (issue 14, case 2)', async () => {
+    const { session, checkpoints, ofType } = harness();
+    await session.handle({ type: 'init', backend: 'cpu' });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: CONFIG });
+    const trained = await latestRun(checkpoints);
+    await session.handle({ type: 'exportModel' });
+    const exported = Object.fromEntries(ofType('modelExported')[0].files.map((file) => [file.name, file.data]));
+
+    // The same model, its manifest listing the weights last to first and weights.bin ordered to match.
+    const modelJson = JSON.parse(exported['model.json'] as string) as { weightsManifest: Array<{ weights: Array<{ shape: number[] }> }> };
+    const weights = modelJson.weightsManifest[0].weights;
+    const bytes = new Uint8Array(exported['weights.bin'] as ArrayBuffer);
+    let offset = 0;
+    const chunks = weights.map((spec) => {
+      const size = spec.shape.reduce((a, b) => a * b, 1) * 4;
+      const chunk = bytes.slice(offset, offset + size);
+      offset += size;
+      return chunk;
+    });
+    modelJson.weightsManifest[0].weights = [...weights].reverse();
+    const reordered = new Blob([...chunks].reverse());
+    await session.handle({
+      type: 'importModel',
+      files: [
+        new File([JSON.stringify(modelJson)], 'model.json'),
+        new File([reordered], 'weights.bin'),
+        new File([exported['metadata.json'] as string], 'metadata.json'),
+      ],
+    });
+    expect(ofType('error')).toEqual([]);
+    await session.handle({ type: 'predict', requestId: 1, file: new File(['bb'], 'p2.jpg') });
+    const imported = ofType('prediction')[0].scores.map((score) => score.probability);
+
+    // Two saved runs now: the trained one is untouched.
+    const runs = await checkpoints.list();
+    expect(runs).toHaveLength(2);
+    expect(runs.map((run) => run.runId)).toContain(trained.runId);
+    const stored = checkCheckpoint(await checkpoints.load(runs.find((run) => run.runId !== trained.runId)!.runId));
+    if (!stored.ok) throw new Error(stored.error);
+    // The imported run's stored weights predict what the imported model predicts.
+    const reloaded = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: stored.value.modelTopology, weightSpecs: stored.value.weightSpecs, weightData: stored.value.weightData }),
+    );
+    const pixels = await fakeDecode(new File(['bb'], 'p2.jpg'), { height: 76, width: 76, scaling: 'unit' });
+    const probs = tf.tidy(() => reloaded.predict(tf.tensor4d(pixels, [1, 76, 76, 3], 'float32').div(255)) as tf.Tensor);
+    const values = await probs.data();
+    probs.dispose();
+    reloaded.dispose();
+    Array.from(values).forEach((p, k) => expect(p).toBeCloseTo(imported[k], 5));
+  });
+
+  it('a checkpoint that cannot be saved is said once, with the reason, and the run goes on (issue 14, case 5)', async () => {
+    const { session, checkpoints, ofType } = harness();
+    checkpoints.failNextSave = new DOMException('', 'QuotaExceededError');
+    await session.handle({ type: 'init', backend: 'cpu' });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: { ...CONFIG, epochs: 2 } });
+    expect(ofType('checkpointFailed')).toEqual([
+      { type: 'checkpointFailed', reason: "the browser's storage for this site is full (QuotaExceededError: no reason given)" },
+    ]);
+    expect(ofType('done')[0]).toMatchObject({ reason: 'completed', epochsCompleted: 2 });
+    // Epoch 2's checkpoint went through.
+    expect((await latestRun(checkpoints)).metadata.epochsCompleted).toBe(2);
+  });
+
+  it('a stored run that fails the schema is offered only for discarding, with the field named', async () => {
+    const { session, checkpoints, ofType } = harness();
+    await session.handle({ type: 'init', backend: 'cpu' });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: CONFIG });
+    const run = await latestRun(checkpoints);
+    await checkpoints.save({
+      ...run,
+      metadata: { ...run.metadata, validation: { mapMacro: '0.41' as unknown as number, aucMacro: null, f1MacroTuned: null } },
+    });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    expect(ofType('checkpoint').at(-1)).toEqual({
+      type: 'checkpoint',
+      checkpoint: null,
+      trainingElsewhere: 0,
+      unreadable: { runId: run.runId, reason: 'the saved run: "metadata.validation.mapMacro" must be a number in [0, 1] (it is the string "0.41")' },
+    });
+    await session.handle({ type: 'resume', runId: run.runId });
+    expect(ofType('error').at(-1)?.message).toMatch(/^the saved run: "metadata.validation.mapMacro"/);
+    await session.handle({ type: 'discardCheckpoint', runId: run.runId });
+    expect(await checkpoints.list()).toEqual([]);
+  });
+
+  it('a run another tab is training is neither offered nor resumable nor discardable here (issue 14, case 4)', async () => {
+    const locks = new MemoryRunLocks();
+    const { session, checkpoints, ofType } = harness(new MemoryEmbeddingStore(), { locks });
+    await session.handle({ type: 'init', backend: 'cpu' });
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await session.handle({ type: 'train', config: CONFIG });
+    const run = await latestRun(checkpoints);
+    locks.otherTabs.add(run.runId);
+    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    expect(ofType('checkpoint').at(-1)).toEqual({ type: 'checkpoint', checkpoint: null, trainingElsewhere: 1 });
+    await session.handle({ type: 'resume', runId: run.runId, epochs: 2 });
+    await session.handle({ type: 'discardCheckpoint', runId: run.runId });
+    expect(ofType('error').map((event) => event.message)).toEqual([
+      'this run is training in another tab: continue it there, or stop it there first',
+      'this run is training in another tab: stop it there first',
+    ]);
+    // A new run here saves under its own id: the other tab's run is untouched.
+    await session.handle({ type: 'train', config: CONFIG });
+    expect((await checkpoints.list()).map((saved) => saved.runId)).toContain(run.runId);
+    expect(await checkpoints.list()).toHaveLength(2);
   });
 
   it('refuses model files that do not belong together, naming the problem', async () => {

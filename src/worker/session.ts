@@ -3,14 +3,15 @@ import { HEAD } from '../config/registry.js';
 import { getBackbone, usesBackbone, type BackendName, type InferenceBackendName, type TrainConfig } from '../config/trainConfig';
 import { APP_VERSION } from '../lib/version';
 import { chooseBackend } from '../ml/backend';
-import { artifactsToFiles, concatWeightData, loadModelFiles, METADATA_JSON, MODEL_JSON, modelToArtifacts, WEIGHTS_BIN } from '../ml/modelFiles';
+import { METADATA_JSON, MODEL_JSON, WEIGHTS_BIN } from '../config/modelMetadata';
+import { artifactsToFiles, concatWeightData, loadModelFiles, modelToArtifacts } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import { activateBackend } from '../ml/placement';
 import type { EmbeddingStore } from '../ml/training/embedAll';
 import { averageHeads, buildHeadMembers, composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import { BackboneSource } from './backboneSource';
-import type { CheckpointStore } from './checkpointStore';
+import { checkCheckpoint, describeStorageError, type Checkpoint, type CheckpointStore } from './checkpointStore';
 import { loadDataset, type LoadedDataset } from './datasetLoader';
 import { ModelHolder } from './modelHolder';
 import type { DispatchTarget } from './dispatcher';
@@ -19,7 +20,8 @@ import type { PixelSpillFactory } from './pixelSpill';
 import type { DecodeFn } from './posterBatches';
 import { predictFolder, predictPoster } from './predictions';
 import type { CheckpointInfo, WorkerEvent, WorkerRequest } from './protocol';
-import { TrainingRunner } from './trainingRunner';
+import { MemoryRunLocks, type RunLocks } from './runLocks';
+import { newRunId, TrainingRunner } from './trainingRunner';
 
 export interface SessionDeps {
   emit: (event: WorkerEvent) => void;
@@ -32,6 +34,8 @@ export interface SessionDeps {
   describeInferenceBackend?: (backend: InferenceBackendName) => string;
   /** Where training keeps decoded posters beyond the memory budget (the worker's OPFS file). */
   pixelSpill?: PixelSpillFactory;
+  /** Which runs train in any tab (Web Locks); default: this tab's view only. */
+  locks?: RunLocks;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -50,8 +54,13 @@ export class WorkerSession implements DispatchTarget {
   /** Serves requests that wait for a batch boundary; the dispatcher plugs in its own. */
   betweenBatches: () => Promise<void> = async () => {};
 
+  private readonly locks: RunLocks;
+
   constructor(private readonly deps: SessionDeps) {
     const now = deps.now ?? (() => performance.now());
+    this.locks = deps.locks ?? new MemoryRunLocks();
+    // Another tab started, saved or ended a run: what this tab may resume changed.
+    this.locks.onChange(() => void this.announceCheckpoint());
     this.models = new ModelHolder({
       emit: deps.emit,
       now,
@@ -62,6 +71,7 @@ export class WorkerSession implements DispatchTarget {
       emit: deps.emit,
       decode: deps.decode,
       checkpoints: deps.checkpoints,
+      locks: this.locks,
       embeddings: deps.embeddings,
       models: this.models,
       backbones: this.backbones,
@@ -104,16 +114,25 @@ export class WorkerSession implements DispatchTarget {
       case 'describeModel':
         return this.describeModel(request.config);
       case 'train':
-        return this.runner.run({ kind: 'new', config: request.config, dataset: this.requireDataset() });
+        try {
+          return await this.runner.run({ kind: 'new', config: request.config, dataset: this.requireDataset() });
+        } finally {
+          await this.announceCheckpoint();
+        }
       case 'resume': {
         const dataset = this.requireDataset();
-        const checkpoint = await this.deps.checkpoints.load();
-        if (!checkpoint) throw new Error('there is no saved run to resume');
-        return this.runner.run({ kind: 'resume', checkpoint, dataset, epochs: request.epochs });
+        const checkpoint = await this.loadRun(request.runId);
+        try {
+          return await this.runner.run({ kind: 'resume', checkpoint, dataset, epochs: request.epochs });
+        } finally {
+          await this.announceCheckpoint();
+        }
       }
       case 'discardCheckpoint':
-        await this.deps.checkpoints.clear();
-        return emit({ type: 'checkpoint', checkpoint: null });
+        if ((await this.locks.held()).has(request.runId)) throw new Error('this run is training in another tab: stop it there first');
+        await this.deps.checkpoints.delete(request.runId);
+        this.locks.announce();
+        return this.announceCheckpoint();
       case 'stop':
         return this.runner.requestStop();
       case 'predict': {
@@ -152,25 +171,47 @@ export class WorkerSession implements DispatchTarget {
     return this.dataset;
   }
 
-  /** Tells the UI whether a saved run exists and whether it fits the loaded data. */
+  /** A saved run, read back and checked; throws with what is wrong. */
+  private async loadRun(runId: string): Promise<Checkpoint> {
+    const raw = await this.deps.checkpoints.load(runId);
+    if (raw === undefined) throw new Error('that saved run no longer exists');
+    const checked = checkCheckpoint(raw);
+    if (!checked.ok) throw new Error(checked.error);
+    return checked.value;
+  }
+
+  /**
+   * Tells the UI which saved run it may offer (the newest that no tab is
+   * training), whether it fits the loaded data, how many runs other tabs are
+   * training, and which saved run cannot be read back (it can be discarded).
+   */
   private async announceCheckpoint(): Promise<void> {
-    let checkpoint;
+    const { emit } = this.deps;
+    let runs;
+    let held;
     try {
-      checkpoint = await this.deps.checkpoints.load();
+      [runs, held] = await Promise.all([this.deps.checkpoints.list(), this.locks.held()]);
     } catch (error) {
-      this.deps.emit({ type: 'log', message: `Saved checkpoints are unavailable here (${error instanceof Error ? error.message : String(error)}).` });
+      emit({ type: 'log', message: `Saved runs are unavailable here (${describeStorageError(error)}).` });
       return;
     }
-    const info: CheckpointInfo | null = checkpoint
-      ? {
-          metadata: checkpoint.metadata,
-          history: checkpoint.history,
-          savedAt: checkpoint.savedAt,
-          optimizerSaved: checkpoint.optimizer !== null,
-          matchesDataset: this.dataset ? checkpoint.metadata.datasetFingerprint === this.dataset.fingerprint : null,
-        }
-      : null;
-    this.deps.emit({ type: 'checkpoint', checkpoint: info });
+    const mine = this.runner.runId;
+    const trainingElsewhere = runs.filter((run) => held.has(run.runId) && run.runId !== mine).length;
+    const offered = runs.find((run) => !held.has(run.runId));
+    if (!offered) return emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere });
+    const checked = checkCheckpoint(await this.deps.checkpoints.load(offered.runId));
+    if (!checked.ok)
+      return emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere, unreadable: { runId: offered.runId, reason: checked.error } });
+    const checkpoint = checked.value;
+    const info: CheckpointInfo = {
+      runId: checkpoint.runId,
+      metadata: checkpoint.metadata,
+      history: checkpoint.history,
+      savedAt: checkpoint.savedAt,
+      optimizerSaved: checkpoint.optimizer !== null,
+      matchesDataset: this.dataset ? checkpoint.metadata.datasetFingerprint === this.dataset.fingerprint : null,
+    };
+    emit({ type: 'checkpoint', checkpoint: info, trainingElsewhere });
   }
 
   /** The Keras-style summary of the model the settings describe, built and freed at once (the backbone is loaded for it). */
@@ -221,11 +262,13 @@ export class WorkerSession implements DispatchTarget {
     const { model, metadata } = loaded.value;
     this.models.set({ model, metadata, source: 'imported' });
     await this.models.placeCurrentForInference();
-    // Saved as the checkpoint too, so "Resume" continues training it (without optimizer state).
+    // Saved as a run of its own (a new id: it never replaces another saved run), so that it is still
+    // there after a reload and "Resume" can continue training it (without optimizer state).
     // IMPORTANT: the model's own weight data, in its own weight order, not the uploaded bytes
     // (whose manifest may list the weights in another order).
     const artifacts = await modelToArtifacts(model);
     await this.deps.checkpoints.save({
+      runId: newRunId(),
       metadata,
       history: [],
       modelTopology: artifacts.modelTopology as object,
@@ -234,6 +277,7 @@ export class WorkerSession implements DispatchTarget {
       optimizer: null,
       savedAt: new Date().toISOString(),
     });
+    this.locks.announce();
     await this.announceCheckpoint();
   }
 }

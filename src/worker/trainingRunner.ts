@@ -5,7 +5,8 @@ import type { InputSpec } from '../data/inputSpec';
 import { pixelsPerPoster } from '../data/inputSpec';
 import { splitTrainValidation } from '../data/split';
 import { chooseBackend } from '../ml/backend';
-import { buildModelMetadata, concatWeightData, modelToArtifacts, type ModelMetadata } from '../ml/modelFiles';
+import type { ModelMetadata } from '../config/modelMetadata';
+import { buildModelMetadata, concatWeightData, modelToArtifacts } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import { saveOptimizerState, type SavedOptimizerWeight } from '../ml/optimizerState';
 import { activateBackend, moveModelTo } from '../ml/placement';
@@ -20,12 +21,18 @@ import { composeClassifier, disposeClassifier } from '../ml/transferHead';
 import { trainOnBatch } from '../ml/trainStep';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import type { BackboneSource } from './backboneSource';
-import type { Checkpoint, CheckpointStore } from './checkpointStore';
+import { checkCheckpoint, describeStorageError, type Checkpoint, type CheckpointStore } from './checkpointStore';
 import type { LoadedDataset } from './datasetLoader';
 import type { ModelHolder } from './modelHolder';
 import type { PixelSpillFactory } from './pixelSpill';
 import { PosterPixelStore, posterFeed, type DecodeFn } from './posterBatches';
 import type { WorkerEvent } from './protocol';
+import type { RunLocks } from './runLocks';
+
+/** A new run's id: its checkpoints, its lock and its spill file are named after it. */
+export function newRunId(): string {
+  return crypto.randomUUID();
+}
 
 /** Decoded posters kept between epochs; beyond this they go to the spill, or are decoded again. */
 export const PIXEL_BUDGET_BYTES = 768 * 1024 * 1024;
@@ -34,6 +41,8 @@ export interface RunnerDeps {
   emit: (event: WorkerEvent) => void;
   decode: DecodeFn;
   checkpoints: CheckpointStore;
+  /** Held for the run's id while it trains, so that no other tab resumes or overwrites it. */
+  locks: RunLocks;
   embeddings: EmbeddingStore;
   models: ModelHolder;
   backbones: BackboneSource;
@@ -50,6 +59,7 @@ export type RunStart =
 
 /** Where a run starts: its settings, the epochs already done and what they left. */
 interface RunCursor {
+  runId: string;
   config: TrainConfig;
   dataset: LoadedDataset;
   epochsCompleted: number;
@@ -85,6 +95,12 @@ export function planRun(
 export class TrainingRunner {
   private active = false;
   private readonly stop = { requested: false };
+  /** The run going on, if any. */
+  private currentRunId?: string;
+  /** The run id checkpoints are saved under. */
+  private attemptRunId = '';
+  /** Whether this run has already said that its checkpoints are not being saved. */
+  private checkpointFailureShown = false;
   /** Whether this attempt saved a checkpoint: a fallback resumes only from the run's own. */
   private savedThisRun = false;
   /** Bytes of decoded posters kept in memory (`?pixelBudgetMB=`); undefined: PIXEL_BUDGET_BYTES. */
@@ -96,6 +112,11 @@ export class TrainingRunner {
     return this.active;
   }
 
+  /** The id of the run going on, if any. */
+  get runId(): string | undefined {
+    return this.currentRunId;
+  }
+
   /** Asks the run to stop at the next batch boundary. */
   requestStop(): void {
     if (this.active) this.stop.requested = true;
@@ -104,26 +125,35 @@ export class TrainingRunner {
   /** Runs to the end (completed, stopped or failed); throws when it cannot start or fails. */
   async run(start: RunStart): Promise<void> {
     if (this.active) throw new Error('training is already running');
+    const runId = start.kind === 'resume' ? start.checkpoint.runId : newRunId();
+    const release = await this.deps.locks.acquire(runId);
+    if (!release) throw new Error('this run is training in another tab: continue it there, or stop it there first');
     this.active = true;
+    this.currentRunId = runId;
     this.stop.requested = false;
     this.savedThisRun = false;
+    this.checkpointFailureShown = false;
+    this.deps.locks.announce();
     try {
       try {
-        await this.attempt(await this.cursorFor(start));
+        await this.attempt(await this.cursorFor(start, runId));
       } catch (error) {
-        const next = await this.fallbackAfter(error, start);
+        const next = await this.fallbackAfter(error, start, runId);
         if (!next) throw error;
         await this.attempt(next);
       }
     } finally {
       this.active = false;
+      this.currentRunId = undefined;
+      release();
+      this.deps.locks.announce();
     }
   }
 
   /** The cursor of a new run, or of the checkpoint to continue (refused when it does not fit the data or is finished). */
-  private async cursorFor(start: RunStart): Promise<RunCursor> {
+  private async cursorFor(start: RunStart, runId: string): Promise<RunCursor> {
     const { dataset } = start;
-    if (start.kind === 'new') return { config: start.config, dataset, epochsCompleted: 0, history: [], optimizerState: null };
+    if (start.kind === 'new') return { runId, config: start.config, dataset, epochsCompleted: 0, history: [], optimizerState: null };
     const { checkpoint } = start;
     const { metadata } = checkpoint;
     if (metadata.datasetFingerprint !== dataset.fingerprint) {
@@ -155,6 +185,7 @@ export class TrainingRunner {
     if (!checkpoint.optimizer)
       this.log('No optimizer state was saved with this model: Adam starts afresh (its moments are rebuilt within a few batches).');
     return {
+      runId,
       config,
       dataset,
       epochsCompleted: metadata.epochsCompleted,
@@ -170,7 +201,7 @@ export class TrainingRunner {
    * run continues on WebGL from its last checkpoint, or starts again there.
    * Not after a stop, and not when the run itself cannot learn.
    */
-  private async fallbackAfter(error: unknown, start: RunStart): Promise<RunCursor | null> {
+  private async fallbackAfter(error: unknown, start: RunStart, runId: string): Promise<RunCursor | null> {
     const { models } = this.deps;
     if (models.trainingBackend !== 'webgpu' || error instanceof LearningCheckError || this.stop.requested) return null;
     const choice = await chooseBackend('webgl', ['webgl', 'cpu']);
@@ -182,11 +213,12 @@ export class TrainingRunner {
     });
     // Whatever lived on the lost device cannot be read back.
     models.dropIfOn('webgpu');
-    const checkpoint = this.savedThisRun ? await this.deps.checkpoints.load() : undefined;
-    return this.cursorFor(checkpoint ? { kind: 'resume', checkpoint, dataset: start.dataset } : start);
+    const saved = this.savedThisRun ? checkCheckpoint(await this.deps.checkpoints.load(runId)) : undefined;
+    return this.cursorFor(saved?.ok ? { kind: 'resume', checkpoint: saved.value, dataset: start.dataset } : start, runId);
   }
 
   private async attempt(cursor: RunCursor): Promise<void> {
+    this.attemptRunId = cursor.runId;
     const { emit, models } = this.deps;
     let { config } = cursor;
     const { dataset } = cursor;
@@ -361,6 +393,7 @@ export class TrainingRunner {
         this.log(`Optimizer state not saved (${describe(error)}); a resume restarts Adam.`);
       }
       await this.deps.checkpoints.save({
+        runId: this.attemptRunId,
         metadata,
         history,
         modelTopology: artifacts.modelTopology as object,
@@ -370,12 +403,17 @@ export class TrainingRunner {
         savedAt: new Date().toISOString(),
       });
       this.savedThisRun = true;
+      this.deps.locks.announce();
       // A pretrained head's stage counts as all its epochs done even when early stopping ended it sooner.
       const last = history.at(-1)?.epoch ?? metadata.epochsCompleted;
       const stage = last < metadata.epochsCompleted ? ` (head stage complete: early stopping after epoch ${last})` : '';
       this.log(`checkpoint saved after epoch ${metadata.epochsCompleted}${stage}`);
     } catch (error) {
-      this.log(`Checkpoint not saved: ${describe(error)}`);
+      // Loud, once per run, and harmless: the run goes on; the user learns that a reload would lose it.
+      const reason = describeStorageError(error);
+      this.log(`checkpoint after epoch ${metadata.epochsCompleted} not saved: ${reason}`);
+      if (!this.checkpointFailureShown) this.deps.emit({ type: 'checkpointFailed', reason });
+      this.checkpointFailureShown = true;
     }
   }
 
