@@ -197,6 +197,27 @@ export function hugeMetadataJpeg(): Buffer {
   return Buffer.concat([jpeg.subarray(0, 2), segment(0xe1, exifSignature, 0), segment(0xe1, xmpSignature, 0x20), jpeg.subarray(2)]);
 }
 
+/**
+ * hugeMetadataJpeg with its frame header declaring 12000x12000 pixels
+ * (144 MP): the size sits beyond the first 64 KB, so only a whole-file read
+ * of the segments finds it.
+ */
+export function paddedHugeJpeg(): Buffer {
+  const padded = hugeMetadataJpeg();
+  const sof = sof0Offset(padded);
+  padded.writeUInt16BE(12000, sof + 5);
+  padded.writeUInt16BE(12000, sof + 7);
+  return padded;
+}
+
+/** A GIF whose logical screen is 1x1 but whose one frame declares 8000x8000 pixels (64 MP). */
+export function hugeFrameGif(): Buffer {
+  const screen = Buffer.from([...Buffer.from('GIF89a', 'latin1'), 1, 0, 1, 0, 0x00, 0, 0]);
+  // Image descriptor: left, top, width 8000, height 8000, a 2-colour local table; LZW code size 2, one data sub-block.
+  const frame = Buffer.from([0x2c, 0, 0, 0, 0, 0x40, 0x1f, 0x40, 0x1f, 0x80, 0, 0, 0, 255, 255, 255, 2, 2, 0x44, 0x01, 0]);
+  return Buffer.concat([screen, frame, Buffer.from([0x3b])]);
+}
+
 interface CaseSource extends Omit<HostilePosterCase, 'file'> {
   /** The file's content; hostile cases cut from a real poster get its bytes. */
   bytes: (firstRealPoster: Buffer) => Buffer;
@@ -251,6 +272,21 @@ function posterCaseSources(): CaseSource[] {
       bytes: () => absurdDimensionJpeg(),
       header: { ok: false, reason: /^declared 30000x30000 pixels \(900 MP\) exceeds the 50 MP limit$/ },
       expected: { outcome: 'skipped', reason: /^declared 30000x30000 pixels \(900 MP\) exceeds the 50 MP limit$/, needsHeaderCheck: true },
+    },
+    {
+      id: 'hostile-padded-huge-jpeg',
+      description: 'a JPEG declaring 12000x12000 pixels behind 128 KB of EXIF and XMP (beyond the first 64 KB read)',
+      bytes: () => paddedHugeJpeg(),
+      // The first 64 KB cannot tell; decodePoster reads the whole file before decoding.
+      header: { ok: true, format: 'jpeg' },
+      expected: { outcome: 'skipped', reason: /^declared 12000x12000 pixels \(144 MP\) exceeds the 50 MP limit$/, needsHeaderCheck: true },
+    },
+    {
+      id: 'hostile-gif-huge-frame',
+      description: 'a GIF with a 1x1 logical screen around one 8000x8000 frame',
+      bytes: () => hugeFrameGif(),
+      header: { ok: false, reason: /^a GIF frame declares 8000x8000 pixels \(64 MP\), more than the 50 MP limit$/ },
+      expected: { outcome: 'skipped', reason: /^a GIF frame declares 8000x8000 pixels \(64 MP\), more than the 50 MP limit$/, needsHeaderCheck: true },
     },
     {
       id: 'format-png',

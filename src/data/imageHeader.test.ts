@@ -293,4 +293,19 @@ describe('checkPosterHeader', () => {
     bytes.set(png(16, 24));
     expect(checkPosterHeader(bytes)).toEqual({ ok: true, sniff: { format: 'png', width: 16, height: 24 } });
   });
+
+  it('with the whole file, finds a JPEG frame header far behind its metadata (issue 14, case 6)', () => {
+    // An APP1 segment of 65,533 bytes twice: the frame header starts past byte 131,000.
+    const app1 = (fill: number) => [0xff, 0xe1, 0xff, 0xff, ...new Array<number>(65_533).fill(fill)];
+    const file = jpeg(app1(0), app1(0x20), startOfFrame(0xc0, 12000, 12000));
+    expect(checkPosterHeader(file.subarray(0, SNIFF_BYTES), {}, false)).toEqual({ ok: true, sniff: { format: 'jpeg' } });
+    expect(checkPosterHeader(file, {}, true)).toEqual({ ok: false, reason: 'declared 12000x12000 pixels (144 MP) exceeds the 50 MP limit' });
+  });
+
+  it('checks every GIF frame, not only the logical screen (issue 14, case 6)', () => {
+    const gifWithFrame = (width: number, height: number) =>
+      bytesOf('GIF89a', [1, 0, 1, 0, 0, 0, 0], [0x2c, 0, 0, 0, 0, width & 255, width >> 8, height & 255, height >> 8, 0], [2, 2, 0x44, 0x01, 0], [0x3b]);
+    expect(checkPosterHeader(gifWithFrame(8000, 8000))).toEqual({ ok: false, reason: 'a GIF frame declares 8000x8000 pixels (64 MP), more than the 50 MP limit' });
+    expect(checkPosterHeader(gifWithFrame(16, 24))).toEqual({ ok: true, sniff: { format: 'gif', width: 1, height: 1, largestFrame: { width: 16, height: 24 } } });
+  });
 });

@@ -34,6 +34,8 @@ export interface ImageSniff {
   components?: number;
   /** BMP: rows are stored top row first (the header's height is negative). */
   topDown?: boolean;
+  /** GIF, sniffed in full: the largest frame (image descriptor), which may exceed the logical screen. */
+  largestFrame?: { width: number; height: number };
   /**
    * Why the header cannot belong to a decodable image: it is cut short, or a
    * structure no decoder accepts. Worded to follow "<file>: skipped, ".
@@ -53,13 +55,14 @@ export interface PosterHeaderLimits {
  * `SNIFF_BYTES` bytes. Only the first `SNIFF_BYTES` are read.
  *
  * IMPORTANT: a header that runs past the end of `bytes` counts as truncated
- * only when `bytes` is shorter than `SNIFF_BYTES` — i.e. the file itself ends
- * there. At the 64 KB window's edge the size is reported unknown instead, so a
- * JPEG with a huge EXIF block is left to the decoder rather than rejected.
+ * only when `bytes` is the whole file (by default: when it is shorter than
+ * `SNIFF_BYTES`). At the window's edge the size is reported unknown instead:
+ * callers then read the whole file and sniff again (a JPEG whose frame
+ * header sits behind a huge EXIF block; every frame of a GIF).
  */
-export function sniffImage(bytes: Uint8Array): ImageSniff {
-  const view = bytes.subarray(0, SNIFF_BYTES);
-  const reader = new ByteReader(view, bytes.length < SNIFF_BYTES);
+export function sniffImage(bytes: Uint8Array, isWholeFile = bytes.length < SNIFF_BYTES): ImageSniff {
+  const view = isWholeFile ? bytes : bytes.subarray(0, SNIFF_BYTES);
+  const reader = new ByteReader(view, isWholeFile);
   const format = formatOf(view);
   switch (format) {
     case 'jpeg':
@@ -89,10 +92,10 @@ export function sniffImage(bytes: Uint8Array): ImageSniff {
  * not cut short, and a declared size of at most `maxPixels`. An unknown size
  * passes (the decoder decides); a zero width or height does not.
  */
-export function checkPosterHeader(bytes: Uint8Array, limits: PosterHeaderLimits = {}): PosterHeaderCheck {
+export function checkPosterHeader(bytes: Uint8Array, limits: PosterHeaderLimits = {}, isWholeFile = bytes.length < SNIFF_BYTES): PosterHeaderCheck {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) return { ok: false, reason: 'the file is empty (0 bytes)' };
-  const sniff = sniffImage(bytes);
+  const sniff = sniffImage(bytes, isWholeFile);
   if (sniff.format === 'unknown') {
     return { ok: false, reason: `not an image (unknown format, first bytes ${hexPreview(bytes)})` };
   }
@@ -107,6 +110,14 @@ export function checkPosterHeader(bytes: Uint8Array, limits: PosterHeaderLimits 
     return {
       ok: false,
       reason: `declared ${width}x${height} pixels (${formatMegapixels(pixels, 'up')} MP) exceeds the ${formatMegapixels(maxPixels, 'down')} MP limit`,
+    };
+  }
+  // A GIF's frames may be larger than its logical screen, and the decoder allocates for the frame.
+  const frame = sniff.largestFrame;
+  if (frame && frame.width * frame.height > maxPixels) {
+    return {
+      ok: false,
+      reason: `a GIF frame declares ${frame.width}x${frame.height} pixels (${formatMegapixels(frame.width * frame.height, 'up')} MP), more than the ${formatMegapixels(maxPixels, 'down')} MP limit`,
     };
   }
   return { ok: true, sniff };
@@ -289,11 +300,48 @@ function sniffPng(reader: ByteReader): ImageSniff {
   return { format, width: reader.u32be(16), height: reader.u32be(20) };
 }
 
-/** ['GIF8?a'][screen width:2][screen height:2], little-endian: the logical screen. */
+/**
+ * ['GIF8?a'][screen width:2][screen height:2], little-endian: the logical
+ * screen. When the bytes are the whole file, every frame's image descriptor
+ * too: a frame may declare far more pixels than the screen, and the decoder
+ * allocates for it (a 1x1 screen around an 8000x8000 frame).
+ */
 function sniffGif(reader: ByteReader): ImageSniff {
   const format = 'gif';
   if (!reader.has(6, 4)) return reader.endReached(format, 'the image size');
-  return { format, width: reader.u16le(6), height: reader.u16le(8) };
+  const sniff: ImageSniff = { format, width: reader.u16le(6), height: reader.u16le(8) };
+  if (!reader.isWholeFile) return sniff;
+  const colorTable = (packed: number) => (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
+  /** Skips data sub-blocks ([size:1][data:size]... until a 0 size); the offset after them, or -1 past the end. */
+  const skipSubBlocks = (from: number) => {
+    let offset = from;
+    while (reader.has(offset, 1)) {
+      const size = reader.u8(offset);
+      offset += 1 + size;
+      if (size === 0) return offset;
+    }
+    return -1;
+  };
+  let offset = 13 + (reader.has(10, 1) ? colorTable(reader.u8(10)) : 0);
+  let largest: { width: number; height: number } | undefined;
+  while (reader.has(offset, 1)) {
+    const block = reader.u8(offset);
+    if (block === 0x3b) break; // trailer
+    if (block === 0x21) {
+      // Extension: [0x21][label:1] then sub-blocks.
+      offset = skipSubBlocks(offset + 2);
+    } else if (block === 0x2c) {
+      // Image descriptor: [0x2c][left:2][top:2][width:2][height:2][packed:1], a local colour table, [LZW size:1], sub-blocks.
+      if (!reader.has(offset, 10)) return reader.endReached(format, 'a frame header');
+      const frame = { width: reader.u16le(offset + 5), height: reader.u16le(offset + 7) };
+      if (!largest || frame.width * frame.height > largest.width * largest.height) largest = frame;
+      offset = skipSubBlocks(offset + 10 + colorTable(reader.u8(offset + 9)) + 1);
+    } else {
+      break; // bytes after the frames that no block starts: decoders stop here too
+    }
+    if (offset < 0) break; // cut short inside a frame: the decoder shows what is there
+  }
+  return largest ? { ...sniff, largestFrame: largest } : sniff;
 }
 
 /** ['RIFF'][size:4]['WEBP'] then the first chunk: VP8 (lossy), VP8L (lossless) or VP8X (extended). */
