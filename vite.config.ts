@@ -4,6 +4,7 @@ import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { checkBudgets, describeBudgets } from './scripts/bundleBudget.mjs';
+import { PUBLIC_MODEL_ORIGINS } from './src/config/registry.js';
 
 /**
  * Pretrained backbones are served at `/models/` from a folder outside the repo
@@ -118,9 +119,42 @@ const bundleBudgetPlugin: Plugin = {
   },
 };
 
+/**
+ * The Content-Security-Policy of every page and worker: nothing but this
+ * origin (and the public MobileNet's host) may be fetched, no inline script.
+ * `blob:` where WASM needs it: its pthread workers are blob: URLs that load
+ * their code from another blob. The build puts it in each page's <meta>; the
+ * preview server sends it as a header too, which is what covers the workers
+ * (a worker obeys the policy of its own script's response, not the page's).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  `connect-src 'self' blob: data: ${PUBLIC_MODEL_ORIGINS.join(' ')}`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const contentSecurityPolicyPlugin: Plugin = {
+  name: 'poster-genres-csp',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+  ],
+};
+
+/** A build's own id: the service worker's cache is named after it (public/sw.js). */
+const BUILD_ID = Date.now().toString(36);
+
 export default defineConfig({
-  plugins: [react(), modelsPlugin, wasmThreadsPlugin, bundleBudgetPlugin],
-  preview: { headers: CROSS_ORIGIN_ISOLATION },
+  define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
+  plugins: [react(), modelsPlugin, wasmThreadsPlugin, contentSecurityPolicyPlugin, bundleBudgetPlugin],
+  // frame-ancestors only works as a header.
+  preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'` } },
   // Workers are bundled apart, with their own plugins: the training, bench and self-check workers load WASM.
   worker: { format: 'es', plugins: () => [wasmThreadsPlugin] },
   build: {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, parse } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 import { expect, makePosterSubset, POSTERS_DIR, test, type PosterSubset } from './fixtures';
 
 /**
@@ -193,7 +193,7 @@ test('runs that share --profile share the embedding cache: the second computes n
   expect(served(second)).toBe(served(first));
 });
 
-test('predict writes one CSV row of probabilities per poster', async ({ baseURL }) => {
+test('predict writes one CSV row of probabilities per poster, and names the file it skipped', async ({ baseURL }) => {
   test.setTimeout(3 * 60_000);
   const unlabeled = join(POSTERS_DIR, 'unlabeled');
   const posters = readdirSync(unlabeled)
@@ -201,6 +201,7 @@ test('predict writes one CSV row of probabilities per poster', async ({ baseURL 
     .slice(0, 5);
   const imagesDir = tempDir('predict');
   posters.forEach((name) => copyFileSync(join(unlabeled, name), join(imagesDir, name)));
+  writeFileSync(join(imagesDir, 'broken.jpg'), 'not a poster');
   const outPath = join(tempDir('probs'), 'out', 'probs.csv');
 
   // The test server already serves dist/: reuse it.
@@ -222,6 +223,8 @@ test('predict writes one CSV row of probabilities per poster', async ({ baseURL 
       expect(probability).toBeLessThanOrEqual(1);
     }
   }
+  expect(run.stderr).toContain('broken.jpg: skipped, not an image');
+  expect(readFileSync(join(dirname(outPath), 'problems.csv'), 'utf8')).toContain('poster-unreadable,broken.jpg,,');
 });
 
 test('evaluate prints the metrics as JSON; a labels CSV can come from outside the folder', async ({ baseURL }) => {
@@ -234,6 +237,46 @@ test('evaluate prints the metrics as JSON; a labels CSV can come from outside th
   const evaluation = JSON.parse(run.stdout);
   expect(evaluation.mapMacro).toBeGreaterThanOrEqual(0);
   expect(evaluation.mapMacro).toBeLessThanOrEqual(1);
+});
+
+test('every skipped poster and refused CSV row is printed and written to problems.csv (issue 14, case 9)', async ({ baseURL }) => {
+  test.setTimeout(4 * 60_000);
+  const data = tempDir('problems');
+  subset.ids.slice(0, 8).forEach((id) => copyFileSync(join(subset.dir, `${id}.jpg`), join(data, `${id}.jpg`)));
+  writeFileSync(join(data, `${subset.ids[8]}.jpg`), 'not a poster');
+  const [header, ...rows] = readFileSync(subset.csvPath, 'utf8').trim().split('\n');
+  // Row 10 (line 11) gets a bad value in its last genre column; the poster of row 9 is the text file above.
+  const badRow = rows[9].split(',');
+  badRow[badRow.length - 1] = '7';
+  writeFileSync(join(data, 'train.csv'), [header, ...rows.slice(0, 9), badRow.join(','), ...rows.slice(10)].join('\n') + '\n');
+  const out = join(tempDir('problems-model'), 'model');
+  const run = await runCli([
+    'train',
+    '--data',
+    data,
+    '--out',
+    out,
+    '--epochs',
+    '1',
+    '--batch',
+    '4',
+    '--size',
+    '80x76',
+    '--val',
+    '0',
+    '--backend',
+    'cpu',
+    '--url',
+    baseURL!,
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  const problems = readFileSync(join(out, 'problems.csv'), 'utf8');
+  expect(problems).toMatch(/^kind,file,line,message\r\n/);
+  expect(problems).toContain(`poster-unreadable,${subset.ids[8]}.jpg,,`);
+  expect(problems).toContain('csv-bad-value,,11,');
+  // Each one named on stderr, as the page lists them.
+  expect(run.stderr).toContain(`${subset.ids[8]}.jpg: skipped, not an image`);
+  expect(run.stderr).toMatch(/Line 11: /);
 });
 
 test("the app's own refusals end the CLI with the app's message", async ({ baseURL }) => {

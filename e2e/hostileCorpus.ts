@@ -286,7 +286,11 @@ function posterCaseSources(): CaseSource[] {
       description: 'a GIF with a 1x1 logical screen around one 8000x8000 frame',
       bytes: () => hugeFrameGif(),
       header: { ok: false, reason: /^a GIF frame declares 8000x8000 pixels \(64 MP\), more than the 50 MP limit$/ },
-      expected: { outcome: 'skipped', reason: /^a GIF frame declares 8000x8000 pixels \(64 MP\), more than the 50 MP limit$/, needsHeaderCheck: true },
+      expected: {
+        outcome: 'skipped',
+        reason: /^a GIF frame declares 8000x8000 pixels \(64 MP\), more than the 50 MP limit$/,
+        needsHeaderCheck: true,
+      },
     },
     {
       id: 'format-png',

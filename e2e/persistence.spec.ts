@@ -61,7 +61,7 @@ test('export a trained model, import it in a fresh page, predict the same; broke
   await page.getByRole('button', { name: 'Export model' }).click();
   await expect.poll(() => downloads.sort()).toEqual(['metadata.json', 'model.json', 'weights.bin']);
 
-  await page.evaluate(() => indexedDB.deleteDatabase('poster-genres-checkpoints'));
+  await page.evaluate(() => indexedDB.deleteDatabase('poster-genres-runs'));
   await page.reload();
   await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 60_000 });
   const importInput = page.getByLabel('Import model files (model.json, weights.bin, metadata.json)');

@@ -7,7 +7,9 @@ import { EvaluationSection } from './features/evaluate/EvaluationSection';
 import { ModelFilesPanel } from './features/model/ModelFilesPanel';
 import { ModelSummaryTable } from './features/model/ModelSummaryTable';
 import { PredictPanel } from './features/predict/PredictPanel';
+import { Panel } from './features/Panel';
 import { CheckpointBanner } from './features/session/CheckpointBanner';
+import { StoragePanel } from './features/session/StoragePanel';
 import { TrainingSection } from './features/training/TrainingSection';
 import { useTrainingWorker, workerOptionsFromUrl } from './features/useTrainingWorker';
 import { DEFAULT_TRAIN_CONFIG, HEAD } from './config/registry.js';
@@ -21,6 +23,12 @@ export function App() {
   const nextRequestId = useRef(1);
   const running = state.status === 'running' || state.status === 'stopping';
   const onExportDelivered = useCallback(() => dispatch({ type: 'ui/exportDelivered' }), [dispatch]);
+  const refreshStorage = useCallback(() => send({ type: 'storageUsage' }), [send]);
+  // The worker deletes what it stored; the page deletes the offline copy (the service worker's caches).
+  const clearSiteData = useCallback(() => {
+    send({ type: 'clearStorage' });
+    void caches?.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))));
+  }, [send]);
 
   // The summary follows what shapes the model: its kind, backbone, input size, head count and the genre count.
   const backendName = state.backend?.name;
@@ -94,8 +102,7 @@ export function App() {
         />
       )}
 
-      <section aria-labelledby="dataset-heading">
-        <h2 id="dataset-heading">1. Dataset</h2>
+      <Panel id="dataset" title="1. Dataset" onClearSiteData={clearSiteData}>
         <DatasetPicker
           disabled={running || !state.backend}
           onDataset={(posters, csv) => {
@@ -106,20 +113,18 @@ export function App() {
         />
         {state.datasetLoading && <p>Reading the CSV and matching posters…</p>}
         {state.dataset && <DatasetReportView summary={state.dataset} />}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="model-heading">
-        <h2 id="model-heading">2. Model</h2>
+      <Panel id="model" title="2. Model" onClearSiteData={clearSiteData}>
         <p>
           {config.modelKind === 'tutorial-cnn'
             ? 'Tutorial CNN, trained from scratch: four 5x5 conv blocks (16-32-64-64), dense 128-64, sigmoid per genre. Choose the model under Training.'
             : `ImageNet-pretrained MobileNetV2 as a feature extractor (224x224 input), with ${headEnsemble === 1 ? 'a dense head' : `${headEnsemble} dense heads averaged`} (${HEAD.hiddenUnits} ReLU, dropout ${HEAD.dropout}, sigmoid per genre) trained on its embeddings.`}
         </p>
         {state.modelSummary && <ModelSummaryTable summary={state.modelSummary} />}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="training-heading">
-        <h2 id="training-heading">3. Training</h2>
+      <Panel id="training" title="3. Training" onClearSiteData={clearSiteData}>
         <TrainingSection
           state={state}
           config={config}
@@ -134,24 +139,21 @@ export function App() {
           }}
           onBackboneFiles={(files) => send({ type: 'chooseBackboneFiles', backbone: config.backbone, files })}
         />
-      </section>
+      </Panel>
 
-      <section aria-labelledby="evaluate-heading">
-        <h2 id="evaluate-heading">4. Evaluation</h2>
+      <Panel id="evaluate" title="4. Evaluation" onClearSiteData={clearSiteData}>
         <EvaluationSection state={state} postersByName={postersByName} />
-      </section>
+      </Panel>
 
-      <section aria-labelledby="predict-heading">
-        <h2 id="predict-heading">5. Classify a poster</h2>
+      <Panel id="predict" title="5. Classify a poster" onClearSiteData={clearSiteData}>
         <PredictPanel
           enabled={state.model !== null}
           prediction={state.prediction}
           onPoster={(file) => send({ type: 'predict', requestId: nextRequestId.current++, file })}
         />
-      </section>
+      </Panel>
 
-      <section aria-labelledby="batch-heading">
-        <h2 id="batch-heading">6. Predict a folder</h2>
+      <Panel id="batch" title="6. Predict a folder" onClearSiteData={clearSiteData}>
         <BatchPredictPanel
           enabled={state.model !== null}
           genres={state.model?.metadata.genres ?? []}
@@ -162,7 +164,7 @@ export function App() {
             state.batch.result && {
               ids: state.batch.result.ids,
               probs: state.batch.result.probs,
-              skipped: state.batch.result.skipped.map((issue) => ({ file: issue.file ?? `line ${issue.line ?? '?'}`, message: issue.message })),
+              skipped: state.batch.result.skipped,
               evaluation: state.batch.result.evaluation?.metrics,
             }
           }
@@ -172,10 +174,9 @@ export function App() {
             send({ type: 'predictFolder', files: others, csv: pickedCsv ?? csv });
           }}
         />
-      </section>
+      </Panel>
 
-      <section aria-labelledby="files-heading">
-        <h2 id="files-heading">7. Save and share the model</h2>
+      <Panel id="files" title="7. Save and share the model" onClearSiteData={clearSiteData}>
         <ModelFilesPanel
           model={state.model}
           exported={state.exported}
@@ -184,7 +185,8 @@ export function App() {
           onDelivered={onExportDelivered}
           onImport={(files) => send({ type: 'importModel', files })}
         />
-      </section>
+        <StoragePanel storage={state.storage} onRefresh={refreshStorage} onClear={clearSiteData} disabled={running} />
+      </Panel>
     </main>
   );
 }

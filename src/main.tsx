@@ -12,6 +12,7 @@ createRoot(document.getElementById('root')!).render(
 // Offline once loaded: the service worker keeps the app's files (never the user's posters).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('offline support unavailable:', error));
+    // Each build has its own version, so its own cache (public/sw.js deletes the old ones).
+    navigator.serviceWorker.register(`/sw.js?v=${__BUILD_ID__}`).catch((error: unknown) => console.warn('offline support unavailable:', error));
   });
 }

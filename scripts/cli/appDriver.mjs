@@ -386,6 +386,18 @@ export class AppDriver {
   }
 
   /**
+   * When the page offers "Download problems (CSV)" (it does once a problem was
+   * found), saves it at `path`; returns whether it did.
+   * @param {string} path
+   */
+  async saveProblems(path) {
+    const button = this.page.getByRole('button', { name: 'Download problems (CSV)', exact: true });
+    if ((await this.#guard(button.count())) === 0) return false;
+    await this.saveDownloadAs('Download problems (CSV)', path);
+    return true;
+  }
+
+  /**
    * Clicks a button and saves the one file it downloads at `path`, whatever its name.
    * @param {string} buttonName @param {string} path
    */

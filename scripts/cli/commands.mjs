@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import Papa from 'papaparse';
 import { AppDriver } from './appDriver.mjs';
 import { checkModelFolder, checkPosterFolder, labelsFor, MODEL_FILES } from './files.mjs';
 import { SETTING_LIMITS } from '../../src/config/registry.js';
@@ -128,6 +129,7 @@ export async function train(flags, io) {
       throw new CliError(`training ${run.status}${run.alerts.length > 0 ? `:\n${run.alerts.join('\n')}` : ''}`);
     }
 
+    await reportProblems(app, join(outDir, PROBLEMS_CSV), io);
     await app.saveDownloads('Export model', MODEL_FILES, outDir);
     await app.saveDownloads('Download metrics (JSON)', ['metrics.json'], outDir);
     await app.saveDownloads('Download log', ['training-log.txt'], outDir);
@@ -164,7 +166,7 @@ export async function predict(flags, io) {
   await withApp(options, io, async (app) => {
     io.log(await app.importModel(modelFiles));
     const result = await app.predictFolder(folder.dir, { timeoutMs: options.timeoutMs, onProgress: io.log });
-    reportSkipped(result.skipped, io);
+    await reportProblems(app, join(dirname(outPath), PROBLEMS_CSV), io);
     if (result.predicted === 0) throw new CliError(`no poster under ${folder.dir} could be predicted`);
     await app.saveDownloadAs('Download CSV', outPath);
     io.log(`${result.predicted} posters predicted; wrote ${outPath}`);
@@ -183,7 +185,7 @@ export async function evaluate(flags, io) {
   const json = await withApp(options, io, async (app) => {
     io.log(await app.importModel(modelFiles));
     const result = await app.predictFolder(folder.dir, { csvPath: labels.csvPath, timeoutMs: options.timeoutMs, onProgress: io.log });
-    reportSkipped(result.skipped, io);
+    await reportProblems(app, join(outPath ? dirname(outPath) : process.cwd(), PROBLEMS_CSV), io);
     if (!result.evaluated) {
       throw new CliError(`the app evaluated nothing: no predicted poster has a row in the labels CSV (Id = file name without extension)`);
     }
@@ -204,10 +206,17 @@ export async function evaluate(flags, io) {
   io.out(json.trimEnd());
 }
 
-/** @param {string[]} skipped @param {Io} io */
-function reportSkipped(skipped, io) {
-  if (skipped.length === 0) return;
-  io.log(`${skipped.length} files skipped:`);
-  skipped.slice(0, 20).forEach((line) => io.log(`  ${line}`));
-  if (skipped.length > 20) io.log(`  … and ${skipped.length - 20} more`);
+/** Where every command writes the problems the app found (the page's own "Download problems (CSV)"). */
+const PROBLEMS_CSV = 'problems.csv';
+
+/**
+ * Writes the app's problems.csv at `path` and prints each problem (the CSV's
+ * message column names the file or the CSV line): the CLI drops nothing silently.
+ * @param {AppDriver} app @param {string} path @param {Io} io
+ */
+async function reportProblems(app, path, io) {
+  if (!(await app.saveProblems(path))) return;
+  const rows = /** @type {string[][]} */ (Papa.parse(readFileSync(path, 'utf8'), { skipEmptyLines: true }).data).slice(1);
+  io.log(`${rows.length} problem${rows.length === 1 ? '' : 's'} (written to ${path}):`);
+  for (const [, , , message] of rows) io.log(`  ${message}`);
 }

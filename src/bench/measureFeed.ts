@@ -35,7 +35,10 @@ export async function measureFeed(
     for (const mode of ['memory', 'disk', 'decodeEveryEpoch'] as const satisfies readonly FeedMode[]) {
       progress(`feed ${sizeLabel(size)}: ${mode}, ${epochs} epochs of ${items.length} posters`);
       const notes: string[] = [];
-      const spill: PixelSpill | undefined = mode === 'disk' ? new OpfsPixelSpill(pixelsPerPoster(spec), (note) => notes.push(note)) : undefined;
+      const spill: PixelSpill | undefined =
+        mode === 'disk'
+          ? new OpfsPixelSpill(pixelsPerPoster(spec), (note) => notes.push(note), `bench-feed-${size.height}x${size.width}`)
+          : undefined;
       const pool = new DecodePool(decodeWorkers);
       const store = new PosterPixelStore(spec, pool.decode, mode === 'memory' ? PIXEL_BUDGET_BYTES : 0, () => {}, spill);
       try {

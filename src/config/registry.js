@@ -35,6 +35,14 @@ export const HEAD_LOSSES = /** @type {const} */ ([
   { id: 'focal', label: 'Focal loss' },
 ]);
 
+/**
+ * The only origins besides the app's own that it may fetch from: Google's
+ * storage, where Teachable Machine's public MobileNet lives. The page's and
+ * the workers' Content-Security-Policy (vite.config.ts) and the check on a
+ * typed backbone URL both read this.
+ */
+export const PUBLIC_MODEL_ORIGINS = /** @type {const} */ (['https://storage.googleapis.com']);
+
 /** ImageNet MobileNets want RGB squashed to 224x224 and scaled as x / 127.5 - 1. */
 const MOBILENET_INPUT = /** @type {const} */ ({ height: 224, width: 224, scaling: 'symmetric' });
 

@@ -3,7 +3,7 @@
  * tfjs: the page, the worker and the CLI's registry share these.
  */
 import type { InputSpec } from '../data/inputSpec';
-import { BACKBONES, MODEL_KINDS, type HEAD_LOSSES, type INFERENCE_ONLY_BACKENDS, type TRAINING_BACKENDS } from './registry.js';
+import { BACKBONES, MODEL_KINDS, PUBLIC_MODEL_ORIGINS, type HEAD_LOSSES, type INFERENCE_ONLY_BACKENDS, type TRAINING_BACKENDS } from './registry.js';
 
 /** `tutorial-cnn` trains from scratch; the others start from an ImageNet backbone. */
 export type ModelKind = (typeof MODEL_KINDS)[number]['id'];
@@ -71,4 +71,21 @@ export function getBackbone(id: BackboneId): BackboneInfo {
   const info = BACKBONES.find((backbone) => backbone.id === id);
   if (!info) throw new Error(`unknown backbone "${id}"`);
   return info;
+}
+
+/**
+ * Why a typed backbone URL may not be fetched, or null when it may: only
+ * this app's own origin (`origin`) and the public model host. The page's
+ * Content-Security-Policy forbids the rest anyway; this says so in words.
+ */
+export function backboneUrlProblem(url: string, origin: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, origin);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  const allowed = [origin, ...PUBLIC_MODEL_ORIGINS];
+  if (allowed.includes(parsed.origin)) return null;
+  return `${parsed.origin} is not this site; a backbone is loaded from this site or from ${PUBLIC_MODEL_ORIGINS.join(', ')} only (serve it from this site, or pick its folder)`;
 }

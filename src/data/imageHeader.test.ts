@@ -304,8 +304,20 @@ describe('checkPosterHeader', () => {
 
   it('checks every GIF frame, not only the logical screen (issue 14, case 6)', () => {
     const gifWithFrame = (width: number, height: number) =>
-      bytesOf('GIF89a', [1, 0, 1, 0, 0, 0, 0], [0x2c, 0, 0, 0, 0, width & 255, width >> 8, height & 255, height >> 8, 0], [2, 2, 0x44, 0x01, 0], [0x3b]);
-    expect(checkPosterHeader(gifWithFrame(8000, 8000))).toEqual({ ok: false, reason: 'a GIF frame declares 8000x8000 pixels (64 MP), more than the 50 MP limit' });
-    expect(checkPosterHeader(gifWithFrame(16, 24))).toEqual({ ok: true, sniff: { format: 'gif', width: 1, height: 1, largestFrame: { width: 16, height: 24 } } });
+      bytesOf(
+        'GIF89a',
+        [1, 0, 1, 0, 0, 0, 0],
+        [0x2c, 0, 0, 0, 0, width & 255, width >> 8, height & 255, height >> 8, 0],
+        [2, 2, 0x44, 0x01, 0],
+        [0x3b],
+      );
+    expect(checkPosterHeader(gifWithFrame(8000, 8000))).toEqual({
+      ok: false,
+      reason: 'a GIF frame declares 8000x8000 pixels (64 MP), more than the 50 MP limit',
+    });
+    expect(checkPosterHeader(gifWithFrame(16, 24))).toEqual({
+      ok: true,
+      sniff: { format: 'gif', width: 1, height: 1, largestFrame: { width: 16, height: 24 } },
+    });
   });
 });

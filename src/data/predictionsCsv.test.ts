@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { neutraliseFormula, predictionsToCsv, quoteCsvField } from './predictionsCsv';
+import { neutraliseFormula, predictionsToCsv, quoteCsvField, problemsToCsv } from './predictionsCsv';
 
 describe('predictionsToCsv', () => {
   it('writes a header, six-decimal probabilities and the genres at or above threshold', () => {
@@ -70,5 +70,19 @@ describe('quoteCsvField', () => {
     expect(quoteCsvField('a,b')).toBe('"a,b"');
     expect(quoteCsvField('say "hi"')).toBe('"say ""hi"""');
     expect(quoteCsvField('a\r\nb')).toBe('"a\r\nb"');
+  });
+});
+
+describe('problemsToCsv', () => {
+  it('lists each problem with its kind, file or line, and message, safe for a spreadsheet', () => {
+    const csv = problemsToCsv([
+      { kind: 'csv-bad-value', line: 7, message: 'line 7: "Drama" is "2", not 0 or 1' },
+      { kind: 'poster-unreadable', file: '=cmd.jpg', message: '=cmd.jpg: skipped, not an image' },
+    ]);
+    expect(csv).toBe(
+      'kind,file,line,message\r\n' +
+        'csv-bad-value,,7,"line 7: ""Drama"" is ""2"", not 0 or 1"\r\n' +
+        `poster-unreadable,'=cmd.jpg,,"'=cmd.jpg: skipped, not an image"\r\n`,
+    );
   });
 });

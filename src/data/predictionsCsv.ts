@@ -1,3 +1,4 @@
+import type { InputIssue } from './types';
 /**
  * Serialises batch predictions as a CSV that opens safely in a spreadsheet:
  *
@@ -62,5 +63,17 @@ export function predictionsToCsv(ids: string[], genres: string[], probs: Float32
     cells.push(textCell(predicted.join('|')));
     lines.push(cells.join(','));
   }
+  return lines.join(LINE_END) + LINE_END;
+}
+
+/**
+ * Every problem found in the input, one row each: kind, file, CSV line and the
+ * message, as the page lists them. The CLI writes this beside its output as
+ * problems.csv.
+ */
+export function problemsToCsv(issues: readonly InputIssue[]): string {
+  const lines = [['kind', 'file', 'line', 'message'].join(',')];
+  for (const issue of issues)
+    lines.push([issue.kind, issue.file ?? '', issue.line === undefined ? '' : String(issue.line), issue.message].map(textCell).join(','));
   return lines.join(LINE_END) + LINE_END;
 }

@@ -58,6 +58,8 @@ export interface AppState {
   unreadableRun?: { runId: string; reason: string };
   /** Why this run's checkpoints are not being saved, when they are not. */
   checkpointProblem?: string;
+  /** What this site stores, once asked. */
+  storage?: { bytes: number | null; quota: number | null; savedRuns: number };
   validation?: ValidationPredictions;
   batch: { running: boolean; progress?: { done: number; total: number }; result?: BatchPredictions };
   /** Files the worker exported, waiting to be downloaded by the UI. */
@@ -157,6 +159,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, model: action.model };
     case 'checkpoint':
       return { ...state, checkpoint: action.checkpoint, trainingElsewhere: action.trainingElsewhere, unreadableRun: action.unreadable };
+    case 'storage':
+      return { ...state, storage: { bytes: action.bytes, quota: action.quota, savedRuns: action.savedRuns } };
     case 'checkpointFailed':
       return { ...state, checkpointProblem: action.reason };
     case 'backboneFiles':

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { getBackbone, type BackboneId, type TrainConfig } from '../config/trainConfig';
+import { backboneUrlProblem, getBackbone, type BackboneId, type TrainConfig } from '../config/trainConfig';
 import { fnv1a } from '../lib/fingerprint';
 import { backboneFilesHandler, loadBackbone } from '../ml/backbones';
 import type { BackboneFilesInfo } from './protocol';
@@ -10,6 +10,9 @@ import type { BackboneFilesInfo } from './protocol';
  * public URL). Loads a fresh copy for each run, on the active backend.
  */
 export class BackboneSource {
+  /** The app's own origin, against which typed URLs are resolved and checked. */
+  constructor(private readonly origin: string = globalThis.location?.origin ?? 'http://localhost') {}
+
   /** Backbone weights the user picked as a folder; used instead of any URL while set. */
   private files?: File[];
 
@@ -45,6 +48,10 @@ export class BackboneSource {
   /** A fresh, frozen copy on the active backend; `log` hears what was adapted (pooling added, say). */
   async load(config: Pick<TrainConfig, 'backbone' | 'backboneUrl'>, log: (message: string) => void): Promise<tf.LayersModel> {
     const info = getBackbone(config.backbone);
+    if (config.backboneUrl) {
+      const problem = backboneUrlProblem(config.backboneUrl, this.origin);
+      if (problem) throw new Error(`backbone URL not used: ${problem}`);
+    }
     const picked = this.files ? await backboneFilesHandler(this.files) : undefined;
     const sources: Array<string | tf.io.IOHandler> = picked?.ok
       ? [picked.handler]

@@ -29,7 +29,9 @@ export const MAX_POSTER_BYTES = 50 * 1024 * 1024;
  */
 async function checkHeader(file: Blob): Promise<Extract<PosterHeaderCheck, { ok: true }>> {
   if (file.size > MAX_POSTER_BYTES) {
-    throw new PosterDecodeError(`the file is ${(file.size / 1024 / 1024).toFixed(0)} MB; posters of up to ${MAX_POSTER_BYTES / 1024 / 1024} MB are read`);
+    throw new PosterDecodeError(
+      `the file is ${(file.size / 1024 / 1024).toFixed(0)} MB; posters of up to ${MAX_POSTER_BYTES / 1024 / 1024} MB are read`,
+    );
   }
   let header = checkPosterHeader(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()), {}, file.size <= SNIFF_BYTES);
   if (header.ok && file.size > SNIFF_BYTES && (header.sniff.width === undefined || header.sniff.format === 'gif')) {
@@ -61,7 +63,12 @@ export async function decodePoster(file: Blob, spec: InputSpec, out?: Uint8Array
   try {
     // A size no header told (AVIF, say): decode at full size, check it, then resize.
     const source = header.sniff.width === undefined ? await checkedFullSize(file) : file;
-    bitmap = await createImageBitmap(source, { resizeWidth: spec.width, resizeHeight: spec.height, resizeQuality: 'high', imageOrientation: 'from-image' });
+    bitmap = await createImageBitmap(source, {
+      resizeWidth: spec.width,
+      resizeHeight: spec.height,
+      resizeQuality: 'high',
+      imageOrientation: 'from-image',
+    });
     if (source !== file) (source as ImageBitmap).close();
   } catch (error) {
     if (error instanceof PosterDecodeError) throw error;

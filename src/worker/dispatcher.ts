@@ -16,6 +16,7 @@ const REFUSED_DURING_RUN: ReadonlySet<WorkerRequest['type']> = new Set([
   'discardCheckpoint',
   'loadDataset',
   'init',
+  'clearStorage',
 ]);
 /** Requests served between two batches of a run, so classifying a poster need not wait for the run to end. */
 const BETWEEN_BATCHES: ReadonlySet<WorkerRequest['type']> = new Set(['predict', 'predictFolder']);

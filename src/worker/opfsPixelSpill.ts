@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 import type { PixelSpill } from './pixelSpill';
 
-/** One folder of the origin's private file system holds every run's file. */
+/** One folder of the origin's private file system holds every run's file, `<runId>.rgb`. */
 const FOLDER = 'decoded-posters';
+const SUFFIX = '.rgb';
 
 interface OpenFile {
   folder: FileSystemDirectoryHandle;
@@ -18,8 +19,9 @@ function describe(error: unknown): string {
  * Decoded posters in one file of the Origin Private File System, as
  * fixed-size records appended in the order they arrive. Synchronous access
  * handles (dedicated workers only) read and write at the speed of the disk,
- * without a copy through the page. The file is deleted by `clear`, and files
- * left by a tab that crashed are deleted when the next run opens its own.
+ * without a copy through the page. The file is named after its run and
+ * deleted by `clear`; files left by a tab that was closed mid-run are
+ * deleted at start-up, once no tab holds their run's lock (removeOrphanSpills).
  */
 export class OpfsPixelSpill implements PixelSpill {
   readonly where = 'on disk (Origin Private File System)';
@@ -31,6 +33,7 @@ export class OpfsPixelSpill implements PixelSpill {
   constructor(
     private readonly bytesPerPoster: number,
     private readonly note: (message: string) => void,
+    private readonly runId: string,
   ) {}
 
   get posters(): number {
@@ -46,8 +49,7 @@ export class OpfsPixelSpill implements PixelSpill {
       try {
         const root = await navigator.storage.getDirectory();
         const folder = await root.getDirectoryHandle(FOLDER, { create: true });
-        await removeLeftovers(folder);
-        const name = `${Date.now()}-${Math.random().toString(36).slice(2, 10)}.rgb`;
+        const name = `${this.runId}${SUFFIX}`;
         const handle = await folder.getFileHandle(name, { create: true });
         return { folder, name, file: await handle.createSyncAccessHandle() };
       } catch (error) {
@@ -116,15 +118,30 @@ export class OpfsPixelSpill implements PixelSpill {
   }
 }
 
-/** Deletes files of earlier runs; a file another tab still has open is locked and stays. */
-async function removeLeftovers(folder: FileSystemDirectoryHandle): Promise<void> {
+/**
+ * Deletes the spill files of runs no tab is training (a tab closed mid-run
+ * leaves its file behind); returns how many files and bytes went.
+ */
+export async function removeOrphanSpills(liveRunIds: ReadonlySet<string>): Promise<{ files: number; bytes: number }> {
+  const removed = { files: 0, bytes: 0 };
+  let folder: FileSystemDirectoryHandle;
+  try {
+    folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(FOLDER, { create: true });
+  } catch {
+    return removed; // no OPFS here: nothing was ever spilled
+  }
   const names: string[] = [];
   for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
   for (const name of names) {
+    if (liveRunIds.has(name.replace(SUFFIX, ''))) continue;
     try {
+      const size = (await (await folder.getFileHandle(name)).getFile()).size;
       await folder.removeEntry(name);
+      removed.files++;
+      removed.bytes += size;
     } catch {
-      // In use by another tab's run.
+      // Still open somewhere: the next start-up tries again.
     }
   }
+  return removed;
 }

@@ -30,7 +30,7 @@ export interface PixelSpill {
  * Makes the spill for one run at one input size (`bytesPerPoster`). `note`
  * reports, once, why posters will be decoded again after all (no storage, full).
  */
-export type PixelSpillFactory = (bytesPerPoster: number, note: (message: string) => void) => PixelSpill;
+export type PixelSpillFactory = (bytesPerPoster: number, note: (message: string) => void, runId: string) => PixelSpill;
 
 /** A spill in memory: for tests, and the shape every implementation follows. */
 export class MemoryPixelSpill implements PixelSpill {

@@ -43,6 +43,10 @@ export type WorkerRequest =
   | { type: 'exportModel' }
   /** model.json, weights.bin and metadata.json as picked by the user. */
   | { type: 'importModel'; files: File[] }
+  /** How much this site stores (saved runs, the embedding cache, decoded posters). */
+  | { type: 'storageUsage' }
+  /** Deletes everything this site stored: saved runs, cached embeddings, spilled posters. Refused during a run. */
+  | { type: 'clearStorage' }
   /** Backbone weights from a folder the user picked (model.json + weight files), checked against `backbone`; [] forgets them. */
   | { type: 'chooseBackboneFiles'; backbone: BackboneId; files: File[] };
 
@@ -138,6 +142,8 @@ export type WorkerEvent =
    * cannot be read back, with why (it can only be discarded).
    */
   | { type: 'checkpoint'; checkpoint: CheckpointInfo | null; trainingElsewhere: number; unreadable?: { runId: string; reason: string } }
+  /** What this site stores now. bytes/quota: the browser's estimate for the whole site (null where it gives none). */
+  | { type: 'storage'; bytes: number | null; quota: number | null; savedRuns: number }
   /** A checkpoint could not be saved: the run goes on, but a reload would lose what it did since the last one. */
   | { type: 'checkpointFailed'; reason: string }
   /** Training resumed from a checkpoint: the history so far, so charts show all of it. */

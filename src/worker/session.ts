@@ -23,6 +23,15 @@ import type { CheckpointInfo, WorkerEvent, WorkerRequest } from './protocol';
 import { MemoryRunLocks, type RunLocks } from './runLocks';
 import { newRunId, TrainingRunner } from './trainingRunner';
 
+/** The site's storage besides checkpoints: the browser's estimate, the embedding cache, spilled posters. */
+export interface SiteStorage {
+  estimate(): Promise<{ bytes: number | null; quota: number | null }>;
+  /** Deletes spill files of runs no tab holds; says how many files and bytes went. */
+  removeOrphanSpills(liveRunIds: ReadonlySet<string>): Promise<{ files: number; bytes: number }>;
+  /** Deletes every cached embedding. */
+  clearEmbeddings(): Promise<void>;
+}
+
 export interface SessionDeps {
   emit: (event: WorkerEvent) => void;
   decode: DecodeFn;
@@ -36,6 +45,8 @@ export interface SessionDeps {
   pixelSpill?: PixelSpillFactory;
   /** Which runs train in any tab (Web Locks); default: this tab's view only. */
   locks?: RunLocks;
+  /** What the site stores and how to delete it, beyond checkpoints (the worker's IndexedDB and OPFS). */
+  storage?: SiteStorage;
   /** Describes the GPU adapter for the `ready` event. */
   describeAdapter?: (backend: BackendName) => Promise<string>;
   now?: () => number;
@@ -46,6 +57,8 @@ export interface SessionDeps {
  * without a Worker. One request at a time (the RequestDispatcher sees to it);
  * a failure becomes an `error` event naming the request.
  */
+const megabytes = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+
 export class WorkerSession implements DispatchTarget {
   readonly models: ModelHolder;
   readonly runner: TrainingRunner;
@@ -149,6 +162,10 @@ export class WorkerSession implements DispatchTarget {
         return this.exportModel();
       case 'importModel':
         return this.importModel(request.files);
+      case 'storageUsage':
+        return this.reportStorage();
+      case 'clearStorage':
+        return this.clearStorage();
       case 'chooseBackboneFiles':
         return emit({ type: 'backboneFiles', source: await this.backbones.choose(request.backbone, request.files) });
       default: {
@@ -163,7 +180,31 @@ export class WorkerSession implements DispatchTarget {
     this.models.trainingBackend = choice.name;
     const adapter = (await this.deps.describeAdapter?.(choice.name)) ?? choice.name;
     this.deps.emit({ type: 'ready', backend: choice.name, skipped: choice.skipped, adapter });
+    // A tab closed mid-run leaves its spilled posters behind: gone once no tab trains that run.
+    const orphans = await this.deps.storage?.removeOrphanSpills(await this.locks.held());
+    if (orphans?.files) {
+      this.deps.emit({
+        type: 'log',
+        message: `deleted ${orphans.files} file(s) of decoded posters (${megabytes(orphans.bytes)}) left by a tab closed mid-run`,
+      });
+    }
     await this.announceCheckpoint();
+  }
+
+  private async reportStorage(): Promise<void> {
+    const [estimate, runs] = await Promise.all([this.deps.storage?.estimate() ?? { bytes: null, quota: null }, this.deps.checkpoints.list()]);
+    this.deps.emit({ type: 'storage', ...estimate, savedRuns: runs.length });
+  }
+
+  /** Everything the site stored, gone: saved runs (but those other tabs are training), cached embeddings, spilled posters. */
+  private async clearStorage(): Promise<void> {
+    const held = await this.locks.held();
+    for (const run of await this.deps.checkpoints.list()) if (!held.has(run.runId)) await this.deps.checkpoints.delete(run.runId);
+    await this.deps.storage?.clearEmbeddings();
+    await this.deps.storage?.removeOrphanSpills(held);
+    this.locks.announce();
+    await this.announceCheckpoint();
+    await this.reportStorage();
   }
 
   private requireDataset(): LoadedDataset {

@@ -12,6 +12,7 @@ import { saveOptimizerState, type SavedOptimizerWeight } from '../ml/optimizerSt
 import { activateBackend, moveModelTo } from '../ml/placement';
 import { embedPosters } from '../ml/training/embeddingStage';
 import type { EmbeddingStore } from '../ml/training/embedAll';
+import { contentDigests } from './embeddingCache';
 import { prepareFineTuning } from '../ml/training/fineTuneStage';
 import { trainHeadStage } from '../ml/training/headStage';
 import { LearningCheckError } from '../ml/training/learningChecks';
@@ -249,7 +250,7 @@ export class TrainingRunner {
       this.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES,
       (issue) => emit({ type: 'posterSkipped', issue }),
       // Only runs that read the pixels again want a spill (the frozen path reads each poster once).
-      plan.pixels ? this.deps.pixelSpill?.(pixelsPerPoster(spec), (message) => this.log(message)) : undefined,
+      plan.pixels ? this.deps.pixelSpill?.(pixelsPerPoster(spec), (message) => this.log(message), cursor.runId) : undefined,
     );
     const feed = posterFeed(dataset.items, store, dataset.genres.length);
     let model = cursor.model;
@@ -328,7 +329,10 @@ export class TrainingRunner {
         backboneInfo: info,
         sourceKey: this.deps.backbones.sourceKey(config),
         feed,
-        files: dataset.items.map((item) => ({ name: item.name, size: item.file.size, lastModified: (item.file as File).lastModified ?? 0 })),
+        files: (await contentDigests(dataset.items.map((item) => item.file))).map((contentDigest, k) => ({
+          name: dataset.items[k].name,
+          contentDigest,
+        })),
         store: this.deps.embeddings,
         views,
         batchSize: HEAD.embedBatch,

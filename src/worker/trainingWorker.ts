@@ -7,7 +7,8 @@ import { DecodePool, defaultDecodeWorkerCount } from './decodePool';
 import { decodePoster, PosterDecodeError } from './decodePoster';
 import { MemoryEmbeddingStore } from '../ml/training/embedAll';
 import { IndexedDbEmbeddingStore } from './embeddingCache';
-import { OpfsPixelSpill } from './opfsPixelSpill';
+import { OpfsPixelSpill, removeOrphanSpills } from './opfsPixelSpill';
+import { BrowserRunLocks, MemoryRunLocks } from './runLocks';
 import { RequestDispatcher } from './dispatcher';
 import type { DecodeFn } from './posterBatches';
 import type { WorkerEvent, WorkerRequest } from './protocol';
@@ -58,11 +59,14 @@ const decode: DecodeFn = async (file, spec) => {
   }
 };
 
+// Private modes may lack IndexedDB; the cache then lasts as long as the tab.
+const embeddings = typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore();
+
 const session = new WorkerSession({
   emit: (event: WorkerEvent) => self.postMessage(event),
   decode,
   // Posters beyond the in-memory budget (400x300: 2.2 GB for the full set) are read back from disk, not decoded again.
-  pixelSpill: (bytesPerPoster, note) => new OpfsPixelSpill(bytesPerPoster, note),
+  pixelSpill: (bytesPerPoster, note, runId) => new OpfsPixelSpill(bytesPerPoster, note, runId),
   describeAdapter: async (backend) => `${await describeAdapter(backend)}; ${poolNote}`,
   // Private modes may lack IndexedDB; checkpoints then last as long as the tab.
   checkpoints: typeof indexedDB === 'undefined' ? new MemoryCheckpointStore() : new IndexedDbCheckpointStore(),
@@ -74,7 +78,16 @@ const session = new WorkerSession({
     const threads = getThreadsCount();
     return `${threads} thread${threads === 1 ? '' : 's'}`;
   },
-  embeddings: typeof indexedDB === 'undefined' ? new MemoryEmbeddingStore() : new IndexedDbEmbeddingStore(),
+  embeddings,
+  locks: typeof navigator.locks === 'undefined' ? new MemoryRunLocks() : new BrowserRunLocks(),
+  storage: {
+    estimate: async () => {
+      const estimate = await navigator.storage?.estimate?.();
+      return { bytes: estimate?.usage ?? null, quota: estimate?.quota ?? null };
+    },
+    removeOrphanSpills,
+    clearEmbeddings: () => embeddings.clear(),
+  },
 });
 
 const dispatcher = new RequestDispatcher(session);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MultiLabelMetrics } from '../../metrics';
-import { predictionsToCsv } from '../../data/predictionsCsv';
+import { predictionsToCsv, problemsToCsv } from '../../data/predictionsCsv';
+import type { InputIssue } from '../../data/types';
 import { DropZone } from '../DropZone';
 import { collectDroppedFiles } from '../dataset/collectDroppedFiles';
 import { HeadlineMetricsTable } from '../evaluate/HeadlineMetricsTable';
@@ -12,7 +13,8 @@ export interface BatchPredictionResult {
   ids: string[];
   /** [ids.length * genres.length], row-major, values in [0, 1]. */
   probs: Float32Array;
-  skipped: Array<{ file: string; message: string }>;
+  /** Files skipped and CSV rows refused, each with where and why. */
+  skipped: InputIssue[];
   /** When a labels CSV came with the folder: metrics on the posters it labels. */
   evaluation?: MultiLabelMetrics;
 }
@@ -80,6 +82,11 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
             >
               Download CSV
             </button>
+            {result.skipped.length > 0 && (
+              <button type="button" onClick={() => downloadTextFile('problems.csv', problemsToCsv(result.skipped))}>
+                Download problems (CSV)
+              </button>
+            )}
             <span className="hint">{result.ids.length} posters predicted</span>
           </div>
           {result.evaluation && (
@@ -98,7 +105,7 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
               <ul className="issue-list">
                 {result.skipped.map((skip, k) => (
                   <li key={k}>
-                    <strong>{skip.file}</strong>: {skip.message}
+                    <strong>{skip.file ?? `line ${skip.line ?? '?'}`}</strong>: {skip.message}
                   </li>
                 ))}
               </ul>

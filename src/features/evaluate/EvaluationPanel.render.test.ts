@@ -56,7 +56,12 @@ describe('BatchPredictPanel markup', () => {
         genres,
         thresholds: [0.5, 0.5, 0.5],
         running: false,
-        result: { ids: posters.ids, probs: handProbs, skipped: [{ file: 'bad.gif', message: 'not an image' }], evaluation: metrics },
+        result: {
+          ids: posters.ids,
+          probs: handProbs,
+          skipped: [{ kind: 'poster-unreadable', file: 'bad.gif', message: 'not an image' }],
+          evaluation: metrics,
+        },
         onFolder: () => undefined,
       }),
     );

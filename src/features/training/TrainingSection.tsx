@@ -1,3 +1,5 @@
+import { useMemo } from 'react';
+import { problemsToCsv } from '../../data/predictionsCsv';
 import type { TrainConfig } from '../../worker/protocol';
 import type { AppState } from '../appState';
 import { downloadJson, downloadTextFile } from '../downloadFile';
@@ -18,6 +20,8 @@ interface TrainingSectionProps {
 
 export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBackboneFiles }: TrainingSectionProps) {
   const running = state.status === 'running' || state.status === 'stopping';
+  // What the dataset report found and what the run skipped: the CLI writes these as problems.csv.
+  const problems = useMemo(() => [...(state.dataset?.issues ?? []), ...state.skippedPosters], [state.dataset, state.skippedPosters]);
   return (
     <>
       <TrainConfigForm config={config} onChange={onConfig} disabled={running} backboneFiles={state.backboneFiles} onBackboneFiles={onBackboneFiles} />
@@ -42,6 +46,11 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBa
         >
           Download log
         </button>
+        {problems.length > 0 && (
+          <button type="button" onClick={() => downloadTextFile('problems.csv', problemsToCsv(problems))}>
+            Download problems (CSV)
+          </button>
+        )}
       </div>
       {state.stage && state.stage.done < state.stage.total && (
         <p>

@@ -4,32 +4,34 @@ import { embedAll, embeddingKey, MemoryEmbeddingStore, type EmbeddingStore, type
 const DIM = 3;
 
 function files(count: number): FileIdentity[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `poster${i}.jpg`, size: 1000 + i, lastModified: 1_700_000_000_000 + i }));
+  return Array.from({ length: count }, (_, i) => ({ name: `poster${i}.jpg`, contentDigest: `digest${1000 + i}` }));
 }
 
-/** Fake backbone: row i of file with size s is [s, s + 1, s + 2]; records every call. */
+/** The number in a test file's digest. */
+const valueOf = (file: FileIdentity) => Number(file.contentDigest.slice('digest'.length));
+
+/** Fake backbone: row i of file with digest "digest<s>" is [s, s + 1, s + 2]; records every call. */
 function fakeCompute(list: readonly FileIdentity[]) {
   const calls: number[][] = [];
   const computeBatch = async (indices: number[]) => {
     calls.push(indices);
-    return Float32Array.from(indices.flatMap((i) => [list[i].size, list[i].size + 1, list[i].size + 2]));
+    return Float32Array.from(indices.flatMap((i) => [valueOf(list[i]), valueOf(list[i]) + 1, valueOf(list[i]) + 2]));
   };
   return { calls, computeBatch };
 }
 
 function expectedFeatures(list: readonly FileIdentity[]): number[] {
-  return list.flatMap((file) => [file.size, file.size + 1, file.size + 2]);
+  return list.flatMap((file) => [valueOf(file), valueOf(file) + 1, valueOf(file) + 2]);
 }
 
 describe('embeddingKey', () => {
-  it('changes with the backbone, name, size and modification time', () => {
-    const file = { name: 'a.jpg', size: 10, lastModified: 5 };
+  it('follows the backbone and the bytes, not the name (issue 14, case 8)', () => {
+    const file = { name: 'a.jpg', contentDigest: 'ab12' };
     const key = embeddingKey('mobilenet_v2_035_224', file);
-    expect(embeddingKey('mobilenet_v2_035_224', { ...file })).toBe(key);
+    expect(embeddingKey('mobilenet_v2_035_224', { ...file, name: 'b.jpg' })).toBe(key);
     expect(embeddingKey('mobilenet_v2_100_224', file)).not.toBe(key);
-    expect(embeddingKey('mobilenet_v2_035_224', { ...file, name: 'b.jpg' })).not.toBe(key);
-    expect(embeddingKey('mobilenet_v2_035_224', { ...file, size: 11 })).not.toBe(key);
-    expect(embeddingKey('mobilenet_v2_035_224', { ...file, lastModified: 6 })).not.toBe(key);
+    // Another poster under the same name (and size, and date): another key.
+    expect(embeddingKey('mobilenet_v2_035_224', { ...file, contentDigest: 'cd34' })).not.toBe(key);
   });
 });
 
@@ -83,13 +85,13 @@ describe('embedAll', () => {
     expect(events).toEqual(['next 3,4', 'compute 0,1', 'next 5', 'compute 3,4', 'compute 5']);
   });
 
-  it('recomputes a file whose size or modification time changed, or another backbone', async () => {
+  it('recomputes a file whose bytes changed, or for another backbone', async () => {
     const list = files(4);
     const store = new MemoryEmbeddingStore();
     await embedAll({ files: list, store, backboneId: 'b', featureDim: DIM, computeBatch: fakeCompute(list).computeBatch, batchSize: 8 });
     const edited = [...list];
-    edited[1] = { ...list[1], size: 5000 };
-    edited[3] = { ...list[3], lastModified: list[3].lastModified + 1 };
+    edited[1] = { ...list[1], contentDigest: 'digest5000' };
+    edited[3] = { ...list[3], contentDigest: 'digest7000' };
     const again = fakeCompute(edited);
     const run = await embedAll({ files: edited, store, backboneId: 'b', featureDim: DIM, computeBatch: again.computeBatch, batchSize: 8 });
     expect(again.calls).toEqual([[1, 3]]);
@@ -138,6 +140,7 @@ describe('embedAll', () => {
         throw new Error('QuotaExceededError');
       },
       putMany: async () => undefined,
+      clear: async () => undefined,
     };
     const run = await embedAll({
       files: list,

@@ -5,11 +5,14 @@
  * head on them takes seconds.
  */
 
-/** What identifies a poster file without reading it (File has all three). */
+/**
+ * What identifies a poster for the cache: a digest of its bytes (SHA-256,
+ * hex; see worker/embeddingCache.ts contentDigest). Name, size and date are
+ * not enough: two folders can hold different posters under the same names.
+ */
 export interface FileIdentity {
   name: string;
-  size: number;
-  lastModified: number;
+  contentDigest: string;
 }
 
 export interface EmbeddingStore {
@@ -18,6 +21,8 @@ export interface EmbeddingStore {
   /** One result per key, in order; undefined where nothing is stored. */
   getMany(keys: readonly string[]): Promise<(Float32Array | undefined)[]>;
   putMany(entries: ReadonlyArray<readonly [string, Float32Array]>): Promise<void>;
+  /** Drops every cached embedding. */
+  clear(): Promise<void>;
 }
 
 /** A store in memory: for tests, and for browsers without IndexedDB (private modes), where it lasts as long as the worker. */
@@ -43,6 +48,10 @@ export class MemoryEmbeddingStore implements EmbeddingStore {
   async putMany(entries: ReadonlyArray<readonly [string, Float32Array]>): Promise<void> {
     for (const [key, value] of entries) this.entries.set(key, value.slice());
   }
+
+  async clear(): Promise<void> {
+    this.entries.clear();
+  }
 }
 
 /**
@@ -53,9 +62,9 @@ export class MemoryEmbeddingStore implements EmbeddingStore {
  */
 const KEY_VERSION = 'v2';
 
-/** Same file (name, size, mtime) and same backbone -> same key. */
+/** Same bytes and same backbone -> same key, whatever the file is called. */
 export function embeddingKey(backboneId: string, file: FileIdentity): string {
-  return `${KEY_VERSION}|${backboneId}|${file.name}|${file.size}|${file.lastModified}`;
+  return `${KEY_VERSION}|${backboneId}|${file.contentDigest}`;
 }
 
 export interface EmbedAllOptions {

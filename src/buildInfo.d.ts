@@ -1,0 +1,2 @@
+/** The build's own id (vite.config.ts `define`): names the service worker's cache. */
+declare const __BUILD_ID__: string;
