@@ -108,6 +108,11 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   { files: ['src/**/*.tsx'], ...jsxA11y.flatConfigs.recommended },
+  {
+    files: ['src/**/*.tsx'],
+    // A scrolling log or region must be reachable by keyboard (axe: scrollable-region-focusable).
+    rules: { 'jsx-a11y/no-noninteractive-tabindex': ['error', { roles: ['log', 'region'], tags: [] }] },
+  },
   // Where backends are chosen: the one place tf.setBackend is called.
   {
     files: ['src/ml/backend.ts', 'src/ml/placement.ts', 'src/bench/benchWorker.ts', 'src/**/*.test.ts', 'src/ml/lyingBackend.testkit.ts'],

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -14,31 +14,62 @@ import { PUBLIC_MODEL_ORIGINS } from './src/config/registry.js';
  */
 const modelsDir = resolve(process.env.POSTER_MODELS_DIR ?? join(import.meta.dirname, '..', 'shared', 'models'));
 
+/**
+ * The example dataset, the same way at `/examples/` (default
+ * `../shared/posters`, override with POSTER_EXAMPLES_DIR): `images/<Id>.jpg`
+ * and `labels.csv`, plus an `index.json` listing them, which the page's
+ * "Use the example posters" button reads. Absent folder: no button.
+ */
+const examplesDir = resolve(process.env.POSTER_EXAMPLES_DIR ?? join(import.meta.dirname, '..', 'shared', 'posters'));
+
 const contentTypes: Record<string, string> = {
   '.json': 'application/json',
   '.bin': 'application/octet-stream',
+  '.csv': 'text/csv; charset=utf-8',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
 };
 
-function serveModels(): Connect.NextHandleFunction {
+/** What `/examples/index.json` says: the poster file names under images/ and the labels file. */
+function examplesIndex(): string | undefined {
+  const images = join(examplesDir, 'images');
+  if (!existsSync(images) || !existsSync(join(examplesDir, 'labels.csv'))) return undefined;
+  const posters = readdirSync(images)
+    .filter((name) => /\.(jpe?g|png)$/i.test(name))
+    .sort();
+  return JSON.stringify({ csv: 'labels.csv', images: 'images/', posters });
+}
+
+/** Serves the files under `dir` at `prefix`, and `extra` paths computed on request; never anything outside `dir`. */
+function serveFolder(prefix: string, dir: string, extra: Record<string, () => string | undefined> = {}): Connect.NextHandleFunction {
   return (req, res, next) => {
-    if (!req.url?.startsWith('/models/') || !existsSync(modelsDir)) return next();
-    const relative = decodeURIComponent(req.url.slice('/models/'.length).split('?')[0]);
-    const file = normalize(join(modelsDir, relative));
-    // IMPORTANT: never serve anything outside the models folder.
-    if (!file.startsWith(modelsDir + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
-    const ext = file.slice(file.lastIndexOf('.'));
+    if (!req.url?.startsWith(prefix) || !existsSync(dir)) return next();
+    const relative = decodeURIComponent(req.url.slice(prefix.length).split('?')[0]);
+    const computed = extra[relative]?.();
+    if (computed !== undefined) {
+      res.setHeader('Content-Type', contentTypes[relative.slice(relative.lastIndexOf('.'))] ?? 'application/octet-stream');
+      res.end(computed);
+      return;
+    }
+    const file = normalize(join(dir, relative));
+    // IMPORTANT: never serve anything outside the folder.
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+    const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
     res.setHeader('Content-Type', contentTypes[ext] ?? 'application/octet-stream');
     createReadStream(file).pipe(res);
   };
 }
 
-const modelsPlugin: Plugin = {
-  name: 'poster-genres-models',
+const localFoldersPlugin: Plugin = {
+  name: 'poster-genres-local-folders',
   configureServer(server) {
-    server.middlewares.use(serveModels());
+    server.middlewares.use(serveFolder('/models/', modelsDir));
+    server.middlewares.use(serveFolder('/examples/', examplesDir, { 'index.json': examplesIndex }));
   },
   configurePreviewServer(server) {
-    server.middlewares.use(serveModels());
+    server.middlewares.use(serveFolder('/models/', modelsDir));
+    server.middlewares.use(serveFolder('/examples/', examplesDir, { 'index.json': examplesIndex }));
   },
 };
 
@@ -152,7 +183,7 @@ const BUILD_ID = Date.now().toString(36);
 
 export default defineConfig({
   define: { __BUILD_ID__: JSON.stringify(BUILD_ID) },
-  plugins: [react(), modelsPlugin, wasmThreadsPlugin, contentSecurityPolicyPlugin, bundleBudgetPlugin],
+  plugins: [react(), localFoldersPlugin, wasmThreadsPlugin, contentSecurityPolicyPlugin, bundleBudgetPlugin],
   // frame-ancestors only works as a header.
   preview: { headers: { ...CROSS_ORIGIN_ISOLATION, 'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'` } },
   // Workers are bundled apart, with their own plugins: the training, bench and self-check workers load WASM.

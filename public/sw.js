@@ -33,6 +33,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The example posters (about 200 MB) are a convenience of the dev and preview servers: never cached.
+  if (url.pathname.startsWith('/examples/')) return;
   const cacheFirst = url.pathname.startsWith('/assets/');
   event.respondWith(
     (async () => {

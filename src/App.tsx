@@ -3,7 +3,9 @@ import { BatchPredictPanel } from './features/batchPredict/BatchPredictPanel';
 import { separateCsv } from './features/dataset/collectDroppedFiles';
 import { DatasetPicker } from './features/dataset/DatasetPicker';
 import { DatasetReportView } from './features/dataset/DatasetReportView';
+import { ExamplePosters } from './features/dataset/ExamplePosters';
 import { EvaluationSection } from './features/evaluate/EvaluationSection';
+import type { ExplainApi } from './features/explain/ExplainedPoster';
 import { ModelFilesPanel } from './features/model/ModelFilesPanel';
 import { ModelSummaryTable } from './features/model/ModelSummaryTable';
 import { PredictPanel } from './features/predict/PredictPanel';
@@ -15,9 +17,13 @@ import { useTrainingWorker, workerOptionsFromUrl } from './features/useTrainingW
 import { DEFAULT_TRAIN_CONFIG, HEAD } from './config/registry.js';
 import type { TrainConfig } from './worker/protocol';
 
+/** Settings rest this long before the worker measures what a run with them would cost. */
+const ESTIMATE_DELAY_MS = 800;
+
 export function App() {
   const workerOptions = useMemo(() => workerOptionsFromUrl(window.location.search), []);
-  const { state, send, dispatch } = useTrainingWorker(workerOptions);
+  const { state, send, stop, dispatch } = useTrainingWorker(workerOptions);
+  const backendReady = state.backend !== undefined;
   const [config, setConfig] = useState<TrainConfig>(DEFAULT_TRAIN_CONFIG);
   const [postersByName, setPostersByName] = useState<ReadonlyMap<string, File>>(new Map());
   const nextRequestId = useRef(1);
@@ -29,6 +35,46 @@ export function App() {
     send({ type: 'clearStorage' });
     void caches?.keys().then((keys) => Promise.all(keys.map((key) => caches.delete(key))));
   }, [send]);
+
+  const loadDataset = useCallback(
+    (posters: File[], csv: File) => {
+      setPostersByName(new Map(posters.map((file) => [file.name, file])));
+      dispatch({ type: 'ui/loadingDataset' });
+      send({ type: 'loadDataset', posters, csv });
+    },
+    [dispatch, send],
+  );
+
+  // "Why this genre": one occlusion map per poster and genre, asked for on demand.
+  const explain = useMemo<ExplainApi>(
+    () => ({
+      enabled: state.model !== null,
+      explanations: state.explanations,
+      explain: (file, genre) => {
+        dispatch({ type: 'ui/explainRequested', file: file.name, genre });
+        send({ type: 'explain', requestId: nextRequestId.current++, file, genre });
+      },
+    }),
+    [state.model, state.explanations, dispatch, send],
+  );
+
+  // A saved run found on start brings its settings with it (once, and only before anything else is trained).
+  const [restoredRunId, setRestoredRunId] = useState<string | undefined>();
+  const savedRun = state.checkpoint;
+  useEffect(() => {
+    if (!savedRun || restoredRunId !== undefined || state.status !== 'idle') return;
+    setConfig(savedRun.metadata.trainConfig);
+    setRestoredRunId(savedRun.runId);
+  }, [savedRun, restoredRunId, state.status]);
+
+  // What a run with these settings would cost here, measured in the worker once the settings rest for a moment.
+  const idle = state.status !== 'running' && state.status !== 'stopping';
+  const hasDataset = state.dataset !== undefined && state.dataset.examples > 0;
+  useEffect(() => {
+    if (!backendReady || !hasDataset || !idle) return;
+    const timer = setTimeout(() => send({ type: 'estimate', config }), ESTIMATE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [backendReady, hasDataset, idle, config, send]);
 
   // The summary follows what shapes the model: its kind, backbone, input size, head count and the genre count.
   const backendName = state.backend?.name;
@@ -95,7 +141,7 @@ export function App() {
           checkpoint={state.checkpoint}
           canResume={state.checkpoint.matchesDataset !== null && !running}
           onResume={(epochs) => {
-            dispatch({ type: 'ui/trainRequested', config: { ...state.checkpoint!.metadata.trainConfig, epochs } });
+            dispatch({ type: 'ui/trainRequested', config: { ...state.checkpoint!.metadata.trainConfig, epochs }, at: Date.now() });
             send({ type: 'resume', runId: state.checkpoint!.runId, epochs });
           }}
           onDiscard={() => send({ type: 'discardCheckpoint', runId: state.checkpoint!.runId })}
@@ -103,14 +149,8 @@ export function App() {
       )}
 
       <Panel id="dataset" title="1. Dataset" onClearSiteData={clearSiteData}>
-        <DatasetPicker
-          disabled={running || !state.backend}
-          onDataset={(posters, csv) => {
-            setPostersByName(new Map(posters.map((file) => [file.name, file])));
-            dispatch({ type: 'ui/loadingDataset' });
-            send({ type: 'loadDataset', posters, csv });
-          }}
-        />
+        <DatasetPicker disabled={running || !state.backend} onDataset={loadDataset} />
+        <ExamplePosters disabled={running || !state.backend || state.datasetLoading} onDataset={loadDataset} />
         {state.datasetLoading && <p>Reading the CSV and matching posters…</p>}
         {state.dataset && <DatasetReportView summary={state.dataset} />}
       </Panel>
@@ -126,23 +166,22 @@ export function App() {
 
       <Panel id="training" title="3. Training" onClearSiteData={clearSiteData}>
         <TrainingSection
+          // Remounted when a saved run's settings replace the defaults, so the form shows them.
+          key={restoredRunId ?? 'defaults'}
           state={state}
           config={config}
           onConfig={setConfig}
           onTrain={() => {
-            dispatch({ type: 'ui/trainRequested', config });
+            dispatch({ type: 'ui/trainRequested', config, at: Date.now() });
             send({ type: 'train', config });
           }}
-          onStop={() => {
-            dispatch({ type: 'ui/stopRequested' });
-            send({ type: 'stop' });
-          }}
+          onStop={stop}
           onBackboneFiles={(files) => send({ type: 'chooseBackboneFiles', backbone: config.backbone, files })}
         />
       </Panel>
 
       <Panel id="evaluate" title="4. Evaluation" onClearSiteData={clearSiteData}>
-        <EvaluationSection state={state} postersByName={postersByName} />
+        <EvaluationSection state={state} postersByName={postersByName} explain={explain} />
       </Panel>
 
       <Panel id="predict" title="5. Classify a poster" onClearSiteData={clearSiteData}>
@@ -150,6 +189,7 @@ export function App() {
           enabled={state.model !== null}
           prediction={state.prediction}
           onPoster={(file) => send({ type: 'predict', requestId: nextRequestId.current++, file })}
+          explain={explain}
         />
       </Panel>
 
@@ -160,17 +200,23 @@ export function App() {
           thresholds={state.model?.metadata.thresholds ?? []}
           running={state.batch.running}
           progress={state.batch.progress}
+          startedAt={state.batch.startedAt}
+          onCancel={() => send({ type: 'cancelPrediction' })}
           result={
             state.batch.result && {
               ids: state.batch.result.ids,
               probs: state.batch.result.probs,
               skipped: state.batch.result.skipped,
               evaluation: state.batch.result.evaluation?.metrics,
+              baseline: state.batch.result.evaluation?.baseline,
+              seenInTraining: state.batch.result.seenInTraining,
+              seenExcluded: state.batch.result.seenExcluded,
+              cancelled: state.batch.result.cancelled,
             }
           }
           onFolder={(files, pickedCsv) => {
             const { csv, others } = separateCsv(files);
-            dispatch({ type: 'ui/batchRequested' });
+            dispatch({ type: 'ui/batchRequested', at: Date.now() });
             send({ type: 'predictFolder', files: others, csv: pickedCsv ?? csv });
           }}
         />
@@ -185,7 +231,14 @@ export function App() {
           onDelivered={onExportDelivered}
           onImport={(files) => send({ type: 'importModel', files })}
         />
-        <StoragePanel storage={state.storage} onRefresh={refreshStorage} onClear={clearSiteData} disabled={running} />
+        <StoragePanel
+          storage={state.storage}
+          onRefresh={refreshStorage}
+          // Asked once the worker has started, and again after each run (its checkpoints and spill change the numbers).
+          refreshKey={state.backend && `${state.backend.name} ${state.status}`}
+          onClear={clearSiteData}
+          disabled={running}
+        />
       </Panel>
     </main>
   );

@@ -424,7 +424,7 @@ export class AppDriver {
   /**
    * Predicts a folder in section "6. Predict a folder" and waits for the table.
    * @param {string} dir @param {{ csvPath?: string, timeoutMs?: number, onProgress: (text: string) => void }} options
-   * @returns {Promise<{ predicted: number, skipped: string[], evaluated: boolean }>}
+   * @returns {Promise<{ predicted: number, skipped: string[], evaluated: boolean, seenNote?: string }>}
    */
   async predictFolder(dir, { csvPath, timeoutMs, onProgress }) {
     if (csvPath) await this.#guard(this.page.getByLabel(/^Labels CSV for evaluation/).setInputFiles(csvPath));
@@ -443,6 +443,8 @@ export class AppDriver {
     const summary = squash(await this.#guard(this.page.getByText(/^\d+ posters predicted$/).textContent()));
     const skipped = await this.#guard(this.page.getByRole('group', { name: 'Skipped files' }).getByRole('listitem').allTextContents());
     const evaluated = (await this.#guard(this.page.getByRole('button', { name: 'Download evaluation (JSON)' }).count())) > 0;
-    return { predicted: Number.parseInt(summary, 10), skipped: skipped.map(squash), evaluated };
+    const seen = this.page.getByText(/were in this model's training split/);
+    const seenNote = (await this.#guard(seen.count())) > 0 ? squash(await this.#guard(seen.textContent())) : undefined;
+    return { predicted: Number.parseInt(summary, 10), skipped: skipped.map(squash), evaluated, seenNote };
   }
 }

@@ -186,8 +186,13 @@ export async function evaluate(flags, io) {
     io.log(await app.importModel(modelFiles));
     const result = await app.predictFolder(folder.dir, { csvPath: labels.csvPath, timeoutMs: options.timeoutMs, onProgress: io.log });
     await reportProblems(app, join(outPath ? dirname(outPath) : process.cwd(), PROBLEMS_CSV), io);
+    if (result.seenNote) io.log(result.seenNote);
     if (!result.evaluated) {
-      throw new CliError(`the app evaluated nothing: no predicted poster has a row in the labels CSV (Id = file name without extension)`);
+      throw new CliError(
+        result.seenNote
+          ? "the app evaluated nothing: every labelled poster was in the model's training split"
+          : 'the app evaluated nothing: no predicted poster has a row in the labels CSV (Id = file name without extension)',
+      );
     }
     const scratch = mkdtempSync(join(tmpdir(), 'poster-genres-cli-'));
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG } from './registry.js';
-import { checkMetadataJson, checkModelJson, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from './modelMetadata';
+import { checkMetadataJson, checkModelJson, MODEL_FORMAT, MODEL_FORMAT_VERSION, READ_LIMITS, type ModelMetadata } from './modelMetadata';
 
 const GENRES = ['Action', 'Comedy', 'Drama'];
 const METADATA: ModelMetadata = {
@@ -53,7 +53,13 @@ describe('checkMetadataJson', () => {
     const text = JSON.stringify({ ...METADATA, genres, thresholds: genres.map(() => 0.5) });
     const checked = checkMetadataJson(text);
     expect(checked.ok).toBe(false);
-    expect(!checked.ok && checked.error).toMatch(/^metadata.json is [\d,]+ bytes; at most 1,048,576 are read$/);
+    expect(!checked.ok && checked.error).toBe('metadata.json: "genres" must be a list of 1 to 200 items (it is a list of 100000)');
+    // A file past the byte cap is refused before it is parsed at all.
+    const huge = JSON.stringify({ ...METADATA, padding: 'x'.repeat(READ_LIMITS.metadataBytes) });
+    expect(checkMetadataJson(huge)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^metadata.json is [\d,]+ bytes; at most 8,388,608 are read$/),
+    });
     const fewer = Array.from({ length: 300 }, (_, k) => `g${k}`);
     expect(checkMetadataJson(JSON.stringify({ ...METADATA, genres: fewer, thresholds: fewer.map(() => 0.5) }))).toEqual({
       ok: false,

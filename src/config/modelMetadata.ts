@@ -35,7 +35,9 @@ export const METADATA_JSON = 'metadata.json';
 export const READ_LIMITS = {
   genres: 200,
   genreNameLength: 100,
-  metadataBytes: 1024 * 1024,
+  metadataBytes: 8 * 1024 * 1024,
+  /** Training poster Ids listed in metadata (the full set has 5,300). */
+  trainingIds: 200_000,
   modelJsonBytes: 4 * 1024 * 1024,
   /** Nesting of model.json (a MobileNet topology nests about 12 deep). */
   jsonDepth: 64,
@@ -68,6 +70,12 @@ export interface ModelMetadata {
   validation: { mapMacro: number | null; aucMacro: number | null; f1MacroTuned: number | null } | null;
   /** Which posters and labels trained it (see datasetFingerprint). */
   datasetFingerprint: string;
+  /**
+   * Poster Ids of its training split: a folder prediction flags these and
+   * leaves them out of its metrics (a model scores its own training posters
+   * far too well). Absent in imported models from elsewhere.
+   */
+  trainingIds?: string[];
   createdAt: string;
 }
 
@@ -126,6 +134,7 @@ export const metadataSchema: Schema<ModelMetadata> = (value, path) => {
     epochsCompleted: number({ min: 0, max: READ_LIMITS.historyEpochs, integer: true }),
     validation: nullable(object({ mapMacro: nullable(unitInterval), aucMacro: nullable(unitInterval), f1MacroTuned: nullable(unitInterval) })),
     datasetFingerprint: string({ maxLength: 200 }),
+    trainingIds: optional(array(string({ minLength: 1, maxLength: 200 }), { maxLength: READ_LIMITS.trainingIds })),
     createdAt: string({ maxLength: 100 }),
   })(value, path);
   if (checked.thresholds.length !== checked.genres.length) {

@@ -105,9 +105,21 @@ export const SETTING_LIMITS = /** @type {const} */ ({
   headEnsemble: { label: 'Heads averaged', min: 1, max: 8, integer: true },
   batchSize: { label: 'Batch size', min: 1, max: 512, integer: true },
   learningRate: { label: 'Learning rate', min: 1e-6, max: 1, integer: false },
-  // The tutorial CNN's four valid 5x5 convolutions and 2x2 pools need 76 pixels a side.
-  height: { label: 'Input height', min: 76, max: 1024, integer: true },
-  width: { label: 'Input width', min: 76, max: 1024, integer: true },
+  // `why`: said next to the field when a typed value is moved into range.
+  height: {
+    label: 'Input height',
+    min: 76,
+    max: 1024,
+    integer: true,
+    why: "the tutorial CNN's four 5x5 convolutions and 2x2 pools need 76 pixels a side",
+  },
+  width: {
+    label: 'Input width',
+    min: 76,
+    max: 1024,
+    integer: true,
+    why: "the tutorial CNN's four 5x5 convolutions and 2x2 pools need 76 pixels a side",
+  },
   valFraction: { label: 'Validation fraction', min: 0, max: 0.9, integer: false },
   seed: { label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true },
 });

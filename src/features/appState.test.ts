@@ -18,7 +18,7 @@ describe('appReducer', () => {
   it('follows a run from the click to its end: status, progress, history and log', () => {
     const started = fold([
       { type: 'log', message: 'from an earlier run' },
-      { type: 'ui/trainRequested', config: CONFIG },
+      { type: 'ui/trainRequested', config: CONFIG, at: 1000 },
       { type: 'log', message: 'embedding 4 posters…' },
       { type: 'trainingStarted', config: CONFIG, trainPosters: 8, validationPosters: 2, batchesPerEpoch: 4 },
     ]);
@@ -49,7 +49,7 @@ describe('appReducer', () => {
   });
 
   it('a failed run shows its error and the status failed; a refused request only its message', () => {
-    const running = fold([{ type: 'ui/trainRequested', config: CONFIG }]);
+    const running = fold([{ type: 'ui/trainRequested', config: CONFIG, at: 1000 }]);
     const refused = fold(
       [{ type: 'error', message: 'importModel refused: a training run is going on: stop it first', request: 'importModel', refused: true }],
       running,
@@ -71,8 +71,11 @@ describe('appReducer', () => {
   });
 
   it('folder prediction: running, progress, result; an error ends it', () => {
-    const requested = fold([{ type: 'ui/batchRequested' }, { type: 'batchProgress', done: 16, total: 40 }]);
-    expect(requested.batch).toEqual({ running: true, progress: { done: 16, total: 40 } });
+    const requested = fold([
+      { type: 'ui/batchRequested', at: 1000 },
+      { type: 'batchProgress', done: 16, total: 40 },
+    ]);
+    expect(requested.batch).toEqual({ running: true, startedAt: 1000, progress: { done: 16, total: 40 } });
     expect(fold([{ type: 'error', message: 'bad csv', request: 'predictFolder' }], requested).batch).toEqual({ running: false });
   });
 });

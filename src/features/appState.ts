@@ -5,12 +5,14 @@ import { totalEpochs } from '../config/trainConfig';
 import type {
   BackboneFilesInfo,
   BatchPredictions,
+  EarlyStop,
   CheckpointInfo,
   DatasetSummary,
   EpochMetrics,
   ExportedFile,
   GenreScore,
   ModelInfo,
+  SaliencyGrid,
   TrainConfig,
   ValidationPredictions,
   WorkerEvent,
@@ -36,6 +38,22 @@ export interface Prediction {
   scores: GenreScore[];
 }
 
+/** "Why this genre" for one poster file and genre: asked for, or its saliency grid. */
+export type Explanation = { status: 'pending' } | { status: 'ready'; saliency: SaliencyGrid } | { status: 'failed'; message: string };
+
+/** The key of a file's explanation for a genre in `AppState.explanations`. */
+export function explanationKey(file: string, genre: string): string {
+  return `${file}\u0000${genre}`;
+}
+
+/** Explanations kept; older ones are dropped (each is 64 numbers, but a grid can ask for hundreds). */
+const EXPLANATIONS_KEPT = 48;
+
+function keepRecent(explanations: Record<string, Explanation>, key: string, value: Explanation): Record<string, Explanation> {
+  const entries = Object.entries(explanations).filter(([k]) => k !== key);
+  return Object.fromEntries([...entries.slice(-(EXPLANATIONS_KEPT - 1)), [key, value]]);
+}
+
 export interface AppState {
   backend?: { name: BackendName; adapter: string; skipped: string[] };
   datasetLoading: boolean;
@@ -48,6 +66,8 @@ export interface AppState {
   log: string[];
   skippedPosters: InputIssue[];
   prediction?: Prediction;
+  /** "Why this genre" maps, by explanationKey; cleared when the model changes. */
+  explanations: Record<string, Explanation>;
   errors: string[];
   /** The model in the worker (trained, resumed or imported); null when none. */
   model: ModelInfo | null;
@@ -58,10 +78,18 @@ export interface AppState {
   unreadableRun?: { runId: string; reason: string };
   /** Why this run's checkpoints are not being saved, when they are not. */
   checkpointProblem?: string;
+  /** What the run is doing before its first batch ends. */
+  phase?: string;
+  /** When Train (or Resume) was clicked, for the elapsed time (ms since the epoch). */
+  runStartedAt?: number;
+  /** The latest estimate of a run's cost, for the settings it was made with. */
+  estimate?: Extract<WorkerEvent, { type: 'estimate' }>;
+  /** The pretrained head of the last run stopped early: when, and which epoch it kept. */
+  earlyStop?: EarlyStop;
   /** What this site stores, once asked. */
   storage?: { bytes: number | null; quota: number | null; savedRuns: number };
   validation?: ValidationPredictions;
-  batch: { running: boolean; progress?: { done: number; total: number }; result?: BatchPredictions };
+  batch: { running: boolean; progress?: { done: number; total: number }; result?: BatchPredictions; startedAt?: number };
   /** Files the worker exported, waiting to be downloaded by the UI. */
   exported?: ExportedFile[];
   notices: string[];
@@ -76,6 +104,7 @@ export const initialAppState: AppState = {
   history: [],
   log: [],
   skippedPosters: [],
+  explanations: {},
   errors: [],
   model: null,
   checkpoint: null,
@@ -88,12 +117,17 @@ export const initialAppState: AppState = {
 /** What the UI itself does, besides worker events. */
 export type UiAction =
   | { type: 'ui/loadingDataset' }
-  | { type: 'ui/trainRequested'; config: TrainConfig }
+  | { type: 'ui/trainRequested'; config: TrainConfig; at: number }
   | { type: 'ui/stopRequested' }
   | { type: 'ui/dismissErrors' }
   | { type: 'ui/error'; message: string }
-  | { type: 'ui/batchRequested' }
-  | { type: 'ui/exportDelivered' };
+  | { type: 'ui/batchRequested'; at: number }
+  | { type: 'ui/explainRequested'; file: string; genre: string }
+  | { type: 'ui/exportDelivered' }
+  /** The worker did not stop the run in time: it was ended, and a fresh one started. */
+  | { type: 'ui/stopForced'; seconds: number }
+  /** TensorFlow.js did not start on `backend` in time; `next` is tried (null: none left). */
+  | { type: 'ui/startTimedOut'; backend: string; next: string | null; seconds: number };
 
 export type AppAction = WorkerEvent | UiAction;
 
@@ -136,6 +170,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return state.progress
         ? {
             ...state,
+            phase: undefined,
             progress: {
               ...state.progress,
               epoch: action.epoch,
@@ -156,9 +191,13 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'evaluated':
       return { ...state, validation: action.predictions };
     case 'modelChanged':
-      return { ...state, model: action.model };
+      return { ...state, model: action.model, explanations: {} };
     case 'checkpoint':
       return { ...state, checkpoint: action.checkpoint, trainingElsewhere: action.trainingElsewhere, unreadableRun: action.unreadable };
+    case 'phase':
+      return { ...state, phase: action.text };
+    case 'estimate':
+      return { ...state, estimate: action };
     case 'storage':
       return { ...state, storage: { bytes: action.bytes, quota: action.quota, savedRuns: action.savedRuns } };
     case 'checkpointFailed':
@@ -179,10 +218,24 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, batch: { running: false, result: action.result } };
     case 'modelExported':
       return { ...state, exported: action.files };
-    case 'done':
-      return { ...state, status: action.reason === 'completed' ? 'completed' : 'stopped' };
+    case 'done': {
+      const completed = action.reason === 'completed';
+      // A completed run's bar is full and has no time left, early stop or not.
+      const progress =
+        completed && state.progress
+          ? { ...state.progress, epoch: state.progress.epochs, batch: state.progress.batchesPerEpoch, etaSeconds: 0 }
+          : state.progress;
+      return { ...state, status: completed ? 'completed' : 'stopped', progress, earlyStop: action.earlyStop };
+    }
     case 'prediction':
       return { ...state, prediction: { requestId: action.requestId, file: action.file, top: action.top, scores: action.scores } };
+    case 'explanation':
+      return {
+        ...state,
+        explanations: keepRecent(state.explanations, explanationKey(action.file, action.genre), { status: 'ready', saliency: action.saliency }),
+      };
+    case 'ui/explainRequested':
+      return { ...state, explanations: keepRecent(state.explanations, explanationKey(action.file, action.genre), { status: 'pending' }) };
     case 'error':
       // A refused request changed nothing in the worker: only its message is news.
       if (action.refused) return { ...state, errors: [...state.errors, action.message] };
@@ -192,12 +245,33 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         datasetLoading: action.request === 'loadDataset' ? false : state.datasetLoading,
         status: action.request === 'train' || action.request === 'resume' ? 'failed' : state.status,
         batch: action.request === 'predictFolder' ? { running: false } : state.batch,
+        // Explanations run one at a time, so the one that failed is the pending one.
+        explanations:
+          action.request === 'explain'
+            ? Object.fromEntries(
+                Object.entries(state.explanations).map(([key, value]) => [
+                  key,
+                  value.status === 'pending' ? { status: 'failed', message: action.message } : value,
+                ]),
+              )
+            : state.explanations,
       };
     case 'ui/loadingDataset':
       return { ...state, datasetLoading: true, errors: [] };
     case 'ui/trainRequested':
       // The log restarts with the user's click, so lines the worker writes before its first epoch survive.
-      return { ...state, status: 'running', config: action.config, errors: [], stage: undefined, log: [], checkpointProblem: undefined };
+      return {
+        ...state,
+        status: 'running',
+        config: action.config,
+        errors: [],
+        stage: undefined,
+        log: [],
+        checkpointProblem: undefined,
+        phase: 'starting',
+        runStartedAt: action.at,
+        earlyStop: undefined,
+      };
     case 'ui/stopRequested':
       return state.status === 'running' ? { ...state, status: 'stopping' } : state;
     case 'ui/dismissErrors':
@@ -205,9 +279,32 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'ui/error':
       return { ...state, errors: [...state.errors, action.message] };
     case 'ui/batchRequested':
-      return { ...state, batch: { running: true }, errors: [] };
+      return { ...state, batch: { running: true, startedAt: action.at }, errors: [] };
     case 'ui/exportDelivered':
       return { ...state, exported: undefined };
+    case 'ui/stopForced':
+      // A fresh worker starts: until it is ready, no backend, no model.
+      return {
+        ...state,
+        status: 'stopped',
+        backend: undefined,
+        model: null,
+        notices: [
+          ...state.notices,
+          `The run did not stop within ${action.seconds} s (a step was still computing), so the worker was ended and started afresh. ` +
+            'The run is kept as of its last checkpoint: resume it, or use its model, once the app is ready again.',
+        ],
+      };
+    case 'ui/startTimedOut':
+      return {
+        ...state,
+        notices: [
+          ...state.notices,
+          action.next
+            ? `TensorFlow.js did not start on ${action.backend} within ${action.seconds} s; trying ${action.next}.`
+            : `TensorFlow.js did not start on ${action.backend} within ${action.seconds} s, and no backend is left to try: reload the page, or try another browser.`,
+        ],
+      };
     default: {
       const unhandled: never = action;
       return unhandled;

@@ -26,6 +26,8 @@ export interface MetadataFields {
   config: TrainConfig;
   genres: string[];
   datasetFingerprint: string;
+  /** Poster Ids of the training split (see ModelMetadata.trainingIds). */
+  trainingIds: string[];
   input: InputSpec;
   backbone: string | null;
   thresholds: number[];
@@ -49,6 +51,7 @@ export function buildModelMetadata(fields: MetadataFields): ModelMetadata {
     epochsCompleted: fields.epochsCompleted,
     validation: validation ? { mapMacro: validation.mapMacro, aucMacro: validation.aucMacro, f1MacroTuned: validation.f1MacroTuned } : null,
     datasetFingerprint: fields.datasetFingerprint,
+    trainingIds: fields.trainingIds,
     createdAt: new Date().toISOString(),
   };
 }

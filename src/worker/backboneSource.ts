@@ -48,11 +48,12 @@ export class BackboneSource {
   /** A fresh, frozen copy on the active backend; `log` hears what was adapted (pooling added, say). */
   async load(config: Pick<TrainConfig, 'backbone' | 'backboneUrl'>, log: (message: string) => void): Promise<tf.LayersModel> {
     const info = getBackbone(config.backbone);
-    if (config.backboneUrl) {
+    const picked = this.files ? await backboneFilesHandler(this.files) : undefined;
+    // A picked folder wins over the URL, so only a URL that would be fetched is checked.
+    if (config.backboneUrl && !picked?.ok) {
       const problem = backboneUrlProblem(config.backboneUrl, this.origin);
       if (problem) throw new Error(`backbone URL not used: ${problem}`);
     }
-    const picked = this.files ? await backboneFilesHandler(this.files) : undefined;
     const sources: Array<string | tf.io.IOHandler> = picked?.ok
       ? [picked.handler]
       : config.backboneUrl

@@ -19,7 +19,7 @@ const REFUSED_DURING_RUN: ReadonlySet<WorkerRequest['type']> = new Set([
   'clearStorage',
 ]);
 /** Requests served between two batches of a run, so classifying a poster need not wait for the run to end. */
-const BETWEEN_BATCHES: ReadonlySet<WorkerRequest['type']> = new Set(['predict', 'predictFolder']);
+const BETWEEN_BATCHES: ReadonlySet<WorkerRequest['type']> = new Set(['predict', 'explain', 'predictFolder']);
 
 /**
  * Runs requests one at a time, in arrival order: two requests interleaved at
@@ -39,7 +39,8 @@ export class RequestDispatcher {
 
   /** Settles when `request` has been handled (or refused). */
   push(request: WorkerRequest): Promise<void> {
-    if (request.type === 'stop') return this.target.handle(request);
+    // Stop and cancel must reach the work they end, which is awaiting its next batch.
+    if (request.type === 'stop' || request.type === 'cancelPrediction') return this.target.handle(request);
     if (this.target.running) {
       if (REFUSED_DURING_RUN.has(request.type)) {
         this.target.refuse(request, 'a training run is going on: stop it first');

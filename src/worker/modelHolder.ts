@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, InferenceBackendName } from '../config/trainConfig';
 import type { InputSpec } from '../data/inputSpec';
-import { chooseInferenceBackend, describeInferenceChoice } from '../ml/inferenceBackend';
+import { chooseInferenceBackend, describeInferenceChoice, type InferenceBackendChoice } from '../ml/inferenceBackend';
 import type { ModelMetadata } from '../config/modelMetadata';
 import { activateBackend, backendHolding, moveModelTo, weightsNotOn } from '../ml/placement';
 import { disposeClassifier } from '../ml/transferHead';
@@ -32,8 +32,8 @@ export interface ModelHolderDeps {
  */
 export class ModelHolder {
   private held?: HeldModel;
-  /** Per backbone id, the inference backend measured for it in this session: measured once, then reused. */
-  private readonly inferenceChoices = new Map<string, InferenceBackendName>();
+  /** Per backbone id, the inference backends measured for it in this session (posters/s each) and the fastest: measured once, then reused. */
+  private readonly inferenceChoices = new Map<string, InferenceBackendChoice>();
   /** The backend that trains; set by the session once TensorFlow.js has started. */
   trainingBackend: BackendName = 'cpu';
 
@@ -76,14 +76,19 @@ export class ModelHolder {
   async placeForInference(model: tf.LayersModel, backboneId: string, spec: InputSpec): Promise<InferenceBackendName> {
     const known = this.inferenceChoices.get(backboneId);
     if (known) {
-      await moveModelTo(model, known);
-      return known;
+      await moveModelTo(model, known.name);
+      return known.name;
     }
     const candidates = [this.trainingBackend, ...this.deps.inferenceBackends.filter((name) => name !== this.trainingBackend)];
     const choice = await chooseInferenceBackend(model, spec, candidates, this.deps.now);
-    this.inferenceChoices.set(backboneId, choice.name);
+    this.inferenceChoices.set(backboneId, choice);
     this.deps.emit({ type: 'log', message: `${backboneId} forward speed: ${describeInferenceChoice(choice)}; it runs on ${choice.name}` });
     return choice.name;
+  }
+
+  /** Posters per second the backbone ran at on each backend measured (after placeForInference). */
+  forwardRates(backboneId: string): Partial<Record<InferenceBackendName, number>> {
+    return this.inferenceChoices.get(backboneId)?.measured ?? {};
   }
 
   /** How a backend runs, for the log: "wasm (2 threads)". */

@@ -3,6 +3,7 @@ import { parseLabelsCsv } from '../data/labelsCsv';
 import { posterIdFromFileName } from '../data/vocabulary';
 import { constantPriorBaseline, evaluateMultiLabel } from '../metrics';
 import { predictPosters } from '../ml/training/predictPosters';
+import { occlusionSaliency, type SaliencyGrid } from '../ml/occlusionSaliency';
 import { predictProbabilities } from '../ml/trainStep';
 import type { HeldModel } from './modelHolder';
 import { PosterPixelStore, posterFeed, type DecodeFn, type PosterSourceItem } from './posterBatches';
@@ -16,8 +17,20 @@ export async function predictPoster(held: HeldModel, decode: DecodeFn, file: Fil
   const { model, metadata } = held;
   const pixels = await decode(file, metadata.input);
   const probs = await predictProbabilities(model, pixels, 1, metadata.input);
-  const scores: GenreScore[] = metadata.genres.map((genre, k) => ({ genre, probability: probs[k] }));
+  const scores: GenreScore[] = metadata.genres.map((genre, k) => ({ genre, probability: probs[k], threshold: metadata.thresholds[k] }));
   return { top: [...scores].sort((a, b) => b.probability - a.probability).slice(0, 3), scores };
+}
+
+/** Where on `file` the model sees `genre`: its probability with each region hidden, scored as predictions are. */
+export async function explainPoster(held: HeldModel, decode: DecodeFn, file: File, genre: string): Promise<SaliencyGrid> {
+  const { model, metadata } = held;
+  const index = metadata.genres.indexOf(genre);
+  if (index < 0) throw new Error(`this model has no genre "${genre}"`);
+  const pixels = await decode(file, metadata.input);
+  const { height, width } = metadata.input;
+  return occlusionSaliency(pixels, height, width, index, metadata.genres.length, (copies, count) =>
+    predictProbabilities(model, copies, count, metadata.input),
+  );
 }
 
 /** The CSV's labels reordered into the model's output order, by poster Id; throws when it lacks a genre of the model's. */
@@ -42,6 +55,7 @@ export async function predictFolder(
   files: readonly File[],
   csv: File | undefined,
   onProgress: (done: number, total: number) => void,
+  cancelled: () => boolean = () => false,
 ): Promise<BatchPredictions> {
   const { model, metadata } = held;
   const genres = metadata.genres;
@@ -54,15 +68,18 @@ export async function predictFolder(
   const skipped: InputIssue[] = [];
   // Nothing is kept: each poster is seen once.
   const store = new PosterPixelStore(metadata.input, decode, 0, (issue) => skipped.push(issue));
+  onProgress(0, items.length);
   const predictions = await predictPosters(
     model,
     posterFeed(items, store, g),
     items.map((_, k) => k),
     PREDICT_BATCH,
     g,
-    { onProgress: (done) => onProgress(done, items.length) },
+    { onProgress: (done) => onProgress(done, items.length), shouldStop: cancelled },
   );
   const idOf = (k: number) => posterIdFromFileName(items[k].name)!;
+  const training = new Set(metadata.trainingIds ?? []);
+  const seenInTraining = predictions.indices.map((k) => training.has(idOf(k)));
   const result: BatchPredictions = {
     ids: predictions.indices.map(idOf),
     files: predictions.indices.map((k) => items[k].name),
@@ -70,8 +87,14 @@ export async function predictFolder(
     genres,
     thresholds: metadata.thresholds,
     skipped: [...notes, ...skipped],
+    seenInTraining,
+    cancelled: cancelled(),
+    seenExcluded: 0,
   };
-  const labelled = labelsById ? predictions.indices.flatMap((k, row) => (labelsById.has(idOf(k)) ? [row] : [])) : [];
+  // A model scores posters it trained on far too well: those are flagged, and the metrics leave them out.
+  const withLabels = labelsById ? predictions.indices.flatMap((k, row) => (labelsById.has(idOf(k)) ? [row] : [])) : [];
+  const labelled = withLabels.filter((row) => !seenInTraining[row]);
+  result.seenExcluded = withLabels.length - labelled.length;
   if (labelled.length > 0) {
     const probs = new Float32Array(labelled.length * g);
     const labels = new Uint8Array(labelled.length * g);

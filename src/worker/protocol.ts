@@ -10,9 +10,11 @@ import type { BackboneId } from '../config/trainConfig';
 import type { BackendName } from '../config/trainConfig';
 import type { ModelMetadata } from '../config/modelMetadata';
 import type { ModelSummary } from '../ml/modelSummary';
+import type { SaliencyGrid } from '../ml/occlusionSaliency';
 import type { TrainConfig } from '../config/trainConfig';
 
 export type { ModelKind, TrainConfig } from '../config/trainConfig';
+export type { SaliencyGrid } from '../ml/occlusionSaliency';
 
 /** The dataset report as the UI sees it: no File handles, labels as counts. */
 export interface DatasetSummary extends Omit<DatasetReport, 'examples'> {
@@ -22,6 +24,8 @@ export interface DatasetSummary extends Omit<DatasetReport, 'examples'> {
 export interface GenreScore {
   genre: string;
   probability: number;
+  /** The genre's tuned decision threshold: at or above it, the genre is predicted. */
+  threshold: number;
 }
 
 export type WorkerRequest =
@@ -38,11 +42,17 @@ export type WorkerRequest =
   | { type: 'discardCheckpoint'; runId: string }
   | { type: 'stop' }
   | { type: 'predict'; requestId: number; file: File }
+  /** Where on the poster the model sees `genre` (occlusion sensitivity, see ml/occlusionSaliency.ts). */
+  | { type: 'explain'; requestId: number; file: File; genre: string }
   /** Predict every poster in a folder; with a CSV, also evaluate. */
   | { type: 'predictFolder'; files: File[]; csv?: File }
+  /** Ends the folder prediction going on at its next batch; what was predicted is kept. */
+  | { type: 'cancelPrediction' }
   | { type: 'exportModel' }
   /** model.json, weights.bin and metadata.json as picked by the user. */
   | { type: 'importModel'; files: File[] }
+  /** What a run with these settings would cost on this machine, measured with a small step. */
+  | { type: 'estimate'; config: TrainConfig }
   /** How much this site stores (saved runs, the embedding cache, decoded posters). */
   | { type: 'storageUsage' }
   /** Deletes everything this site stored: saved runs, cached embeddings, spilled posters. Refused during a run. */
@@ -93,7 +103,16 @@ export interface BatchPredictions {
   genres: string[];
   thresholds: number[];
   skipped: InputIssue[];
-  /** When the folder came with a labels CSV: metrics on the posters it labels. */
+  /** Per row: the poster was in this model's training split (its scores flatter the model). */
+  seenInTraining: boolean[];
+  /** The user cancelled: these are the posters predicted until then. */
+  cancelled: boolean;
+  /** Labelled posters left out of `evaluation` for having been in training. */
+  seenExcluded: number;
+  /**
+   * When the folder came with a labels CSV and some labelled posters the
+   * model did not train on: metrics on those, next to the constant prior's.
+   */
   evaluation?: { metrics: MultiLabelMetrics; baseline: MultiLabelMetrics; posters: number };
 }
 
@@ -102,6 +121,24 @@ export interface ExportedFile {
   name: string;
   mime: string;
   data: ArrayBuffer | string;
+}
+
+export interface EstimatePart {
+  label: string;
+  seconds: number;
+}
+
+/** Other settings, and what they would cost: offered when a run would be long. */
+export interface EstimateAlternative {
+  label: string;
+  patch: Partial<TrainConfig>;
+  seconds: number;
+}
+
+/** A pretrained head that stopped early: the epochs it ran, and the one it kept (the best on validation mAP). */
+export interface EarlyStop {
+  epochsRun: number;
+  bestEpoch: number;
 }
 
 export interface EpochMetrics {
@@ -133,7 +170,8 @@ export type WorkerEvent =
   | { type: 'log'; message: string }
   | { type: 'posterSkipped'; issue: InputIssue }
   | { type: 'epochEnd'; metrics: EpochMetrics }
-  | { type: 'done'; reason: 'completed' | 'stopped'; epochsCompleted: number }
+  /** earlyStop: the pretrained head stopped before its last epoch (no better validation mAP for a while). */
+  | { type: 'done'; reason: 'completed' | 'stopped'; epochsCompleted: number; earlyStop?: EarlyStop }
   | { type: 'evaluated'; predictions: ValidationPredictions }
   | { type: 'modelChanged'; model: ModelInfo | null }
   /**
@@ -142,6 +180,22 @@ export type WorkerEvent =
    * cannot be read back, with why (it can only be discarded).
    */
   | { type: 'checkpoint'; checkpoint: CheckpointInfo | null; trainingElsewhere: number; unreadable?: { runId: string; reason: string } }
+  /**
+   * A run's cost, measured before it is paid: parts (embedding, head, epochs…)
+   * and their sum in seconds, on `backend`; on a software GPU, and for long
+   * runs, faster settings with their own estimates.
+   */
+  | {
+      type: 'estimate';
+      config: TrainConfig;
+      backend: string;
+      softwareGpu: boolean;
+      parts: EstimatePart[];
+      seconds: number;
+      alternatives: EstimateAlternative[];
+    }
+  /** What the run is doing before its first batch ends, for the first seconds' feedback. */
+  | { type: 'phase'; text: string }
   /** What this site stores now. bytes/quota: the browser's estimate for the whole site (null where it gives none). */
   | { type: 'storage'; bytes: number | null; quota: number | null; savedRuns: number }
   /** A checkpoint could not be saved: the run goes on, but a reload would lose what it did since the last one. */
@@ -153,6 +207,7 @@ export type WorkerEvent =
   | { type: 'batchPredicted'; result: BatchPredictions }
   | { type: 'modelExported'; files: ExportedFile[] }
   | { type: 'prediction'; requestId: number; file: string; top: GenreScore[]; scores: GenreScore[] }
+  | { type: 'explanation'; requestId: number; file: string; genre: string; saliency: SaliencyGrid }
   /** The backbone folder that training will use instead of a URL; null: none (the URL or the served copy). */
   | { type: 'backboneFiles'; source: BackboneFilesInfo | null }
   /** refused: the request was not run (a run was going on); nothing it would have changed changed. */

@@ -7,8 +7,12 @@
  * other when their saved runs change over a BroadcastChannel.
  */
 export interface RunLocks {
-  /** Holds `runId`'s lock until the returned release is called; null when another tab holds it. */
-  acquire(runId: string): Promise<(() => void) | null>;
+  /**
+   * Holds `runId`'s lock until the returned release is called (it resolves
+   * once the lock is free, so a query right after no longer sees it); null
+   * when another tab holds it.
+   */
+  acquire(runId: string): Promise<(() => Promise<void>) | null>;
   /** Run ids whose lock is held now, by any tab. */
   held(): Promise<Set<string>>;
   /** Tells the other tabs that the saved runs changed. */
@@ -24,17 +28,24 @@ const CHANNEL = 'poster-genres-runs';
 export class BrowserRunLocks implements RunLocks {
   private readonly channel = new BroadcastChannel(CHANNEL);
 
-  async acquire(runId: string): Promise<(() => void) | null> {
+  async acquire(runId: string): Promise<(() => Promise<void>) | null> {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    let freed: Promise<unknown> = Promise.resolve();
     const granted = await new Promise<boolean>((resolve) => {
-      void navigator.locks.request(`${PREFIX}${runId}`, { ifAvailable: true }, async (lock) => {
+      freed = navigator.locks.request(`${PREFIX}${runId}`, { ifAvailable: true }, async (lock) => {
         resolve(lock !== null);
         // Holding the lock is awaiting here until the run releases it.
         if (lock) await held;
       });
     });
-    return granted ? release : null;
+    if (!granted) return null;
+    return async () => {
+      release();
+      // The lock is let go after the callback's promise settles, not at release(): without waiting,
+      // this tab's own just-finished run reads as "training in another tab".
+      await freed;
+    };
   }
 
   async held(): Promise<Set<string>> {
@@ -56,10 +67,12 @@ export class MemoryRunLocks implements RunLocks {
   private readonly mine = new Set<string>();
   readonly otherTabs = new Set<string>();
 
-  async acquire(runId: string): Promise<(() => void) | null> {
+  async acquire(runId: string): Promise<(() => Promise<void>) | null> {
     if (this.mine.has(runId) || this.otherTabs.has(runId)) return null;
     this.mine.add(runId);
-    return () => this.mine.delete(runId);
+    return async () => {
+      this.mine.delete(runId);
+    };
   }
 
   async held(): Promise<Set<string>> {

@@ -1,9 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { HEAD } from '../config/registry.js';
+import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { getBackbone, usesBackbone, type BackendName, type InferenceBackendName, type TrainConfig } from '../config/trainConfig';
 import { APP_VERSION } from '../lib/version';
 import { chooseBackend } from '../ml/backend';
-import { METADATA_JSON, MODEL_JSON, WEIGHTS_BIN } from '../config/modelMetadata';
+import { splitTrainValidation } from '../data/split';
+import { headSecondsPerRow, tutorialSecondsPerImage } from '../ml/training/estimate';
+import { METADATA_JSON, MODEL_JSON, WEIGHTS_BIN, type WeightEntry } from '../config/modelMetadata';
 import { artifactsToFiles, concatWeightData, loadModelFiles, modelToArtifacts } from '../ml/modelFiles';
 import { summarizeModel } from '../ml/modelSummary';
 import { activateBackend } from '../ml/placement';
@@ -18,8 +20,8 @@ import type { DispatchTarget } from './dispatcher';
 import { modelFilesFromUpload } from './modelFilesFromUpload';
 import type { PixelSpillFactory } from './pixelSpill';
 import type { DecodeFn } from './posterBatches';
-import { predictFolder, predictPoster } from './predictions';
-import type { CheckpointInfo, WorkerEvent, WorkerRequest } from './protocol';
+import { explainPoster, predictFolder, predictPoster } from './predictions';
+import type { CheckpointInfo, EstimateAlternative, EstimatePart, WorkerEvent, WorkerRequest } from './protocol';
 import { MemoryRunLocks, type RunLocks } from './runLocks';
 import { newRunId, TrainingRunner } from './trainingRunner';
 
@@ -59,11 +61,20 @@ export interface SessionDeps {
  */
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 
+/** Runs longer than this get faster settings offered beside their estimate. */
+const LONG_RUN_SECONDS = 20 * 60;
+/** Epochs a pretrained head usually runs before early stopping ends it (measured: 14 to 25 on the full set). */
+const TYPICAL_HEAD_EPOCHS = 25;
+
 export class WorkerSession implements DispatchTarget {
   readonly models: ModelHolder;
   readonly runner: TrainingRunner;
   private readonly backbones = new BackboneSource();
   private dataset?: LoadedDataset;
+  /** Set by cancelPrediction; the folder prediction going on checks it between batches. */
+  private predictionCancelled = false;
+  /** Whether the training backend runs on a software GPU (from the adapter's description). */
+  private softwareGpu = false;
   /** Serves requests that wait for a batch boundary; the dispatcher plugs in its own. */
   betweenBatches: () => Promise<void> = async () => {};
 
@@ -122,7 +133,8 @@ export class WorkerSession implements DispatchTarget {
         const loaded = await loadDataset(request.posters, request.csv);
         this.dataset = loaded.dataset;
         emit({ type: 'datasetLoaded', summary: loaded.summary });
-        return this.announceCheckpoint();
+        await this.announceCheckpoint();
+        return;
       }
       case 'describeModel':
         return this.describeModel(request.config);
@@ -145,23 +157,39 @@ export class WorkerSession implements DispatchTarget {
         if ((await this.locks.held()).has(request.runId)) throw new Error('this run is training in another tab: stop it there first');
         await this.deps.checkpoints.delete(request.runId);
         this.locks.announce();
-        return this.announceCheckpoint();
+        await this.announceCheckpoint();
+        return;
       case 'stop':
         return this.runner.requestStop();
       case 'predict': {
         const prediction = await predictPoster(await this.models.use(), this.deps.decode, request.file);
         return emit({ type: 'prediction', requestId: request.requestId, file: request.file.name, ...prediction });
       }
+      case 'explain': {
+        const saliency = await explainPoster(await this.models.use(), this.deps.decode, request.file, request.genre);
+        return emit({ type: 'explanation', requestId: request.requestId, file: request.file.name, genre: request.genre, saliency });
+      }
       case 'predictFolder': {
-        const result = await predictFolder(await this.models.use(), this.deps.decode, request.files, request.csv, (done, total) =>
-          emit({ type: 'batchProgress', done, total }),
+        this.predictionCancelled = false;
+        const result = await predictFolder(
+          await this.models.use(),
+          this.deps.decode,
+          request.files,
+          request.csv,
+          (done, total) => emit({ type: 'batchProgress', done, total }),
+          () => this.predictionCancelled,
         );
         return emit({ type: 'batchPredicted', result });
       }
+      case 'cancelPrediction':
+        this.predictionCancelled = true;
+        return;
       case 'exportModel':
         return this.exportModel();
       case 'importModel':
         return this.importModel(request.files);
+      case 'estimate':
+        return this.estimate(request.config);
       case 'storageUsage':
         return this.reportStorage();
       case 'clearStorage':
@@ -179,6 +207,8 @@ export class WorkerSession implements DispatchTarget {
     const choice = await chooseBackend(preferred);
     this.models.trainingBackend = choice.name;
     const adapter = (await this.deps.describeAdapter?.(choice.name)) ?? choice.name;
+    // SwiftShader and friends emulate the GPU on the CPU: training from scratch there is slow, and the page says so.
+    this.softwareGpu = /swiftshader|llvmpipe|software/i.test(adapter);
     this.deps.emit({ type: 'ready', backend: choice.name, skipped: choice.skipped, adapter });
     // A tab closed mid-run leaves its spilled posters behind: gone once no tab trains that run.
     const orphans = await this.deps.storage?.removeOrphanSpills(await this.locks.held());
@@ -188,7 +218,100 @@ export class WorkerSession implements DispatchTarget {
         message: `deleted ${orphans.files} file(s) of decoded posters (${megabytes(orphans.bytes)}) left by a tab closed mid-run`,
       });
     }
-    await this.announceCheckpoint();
+    const saved = await this.announceCheckpoint();
+    if (saved) await this.useSavedRun(saved);
+  }
+
+  /** Measures what a run with `config` would cost here, and offers faster settings when it would be long. */
+  private async estimate(config: TrainConfig): Promise<void> {
+    const dataset = this.requireDataset();
+    const split = splitTrainValidation(
+      dataset.items.map((item) => item.labels),
+      config.valFraction,
+      config.seed,
+    );
+    const cost = await this.costOf(config, split.train.length, split.validation.length);
+    const alternatives: EstimateAlternative[] = [];
+    const total = cost.reduce((sum, part) => sum + part.seconds, 0);
+    if (config.modelKind === 'tutorial-cnn' && (total > LONG_RUN_SECONDS || this.softwareGpu)) {
+      const pretrained: Partial<TrainConfig> = { modelKind: 'mobilenet-frozen', ...TRANSFER_DEFAULTS };
+      const pretrainedCost = await this.costOf({ ...config, ...pretrained }, split.train.length, split.validation.length);
+      alternatives.push({
+        label: 'the pretrained MobileNetV2 (frozen features + head)',
+        patch: pretrained,
+        seconds: pretrainedCost.reduce((sum, part) => sum + part.seconds, 0),
+      });
+      const small = { height: 128, width: 96 };
+      if (config.height * config.width > small.height * small.width) {
+        // A convolution's cost follows the area: the same epochs at a smaller input.
+        alternatives.push({
+          label: `the tutorial CNN at ${small.height}x${small.width}`,
+          patch: small,
+          seconds: (total * small.height * small.width) / (config.height * config.width),
+        });
+      }
+    }
+    this.deps.emit({
+      type: 'estimate',
+      config,
+      backend: this.models.trainingBackend,
+      softwareGpu: this.softwareGpu,
+      parts: cost,
+      seconds: total,
+      alternatives,
+    });
+  }
+
+  /** The parts of a run's cost, in seconds, each measured with a small step on the backend it would run on. */
+  private async costOf(config: TrainConfig, trainPosters: number, validationPosters: number): Promise<EstimatePart[]> {
+    const dataset = this.requireDataset();
+    const g = dataset.genres.length;
+    const count = (n: number) => n.toLocaleString('en-US');
+    if (!usesBackbone(config)) {
+      await activateBackend(this.models.trainingBackend);
+      const perImage = await tutorialSecondsPerImage(config.height, config.width, g);
+      // Validation runs forward only: about a third of a training step.
+      const perEpoch = perImage * trainPosters + (perImage / 3) * validationPosters;
+      return [
+        { label: `${config.epochs} epochs of ${count(trainPosters)} posters at ${config.height}x${config.width}`, seconds: perEpoch * config.epochs },
+      ];
+    }
+    const info = getBackbone(config.backbone);
+    await activateBackend(this.models.trainingBackend);
+    const backbone = await this.backbones.load(config, (message) => this.deps.emit({ type: 'log', message }));
+    let where: InferenceBackendName;
+    try {
+      where = await this.models.placeForInference(backbone, info.id, info.input);
+    } finally {
+      backbone.dispose();
+    }
+    const rates = this.models.forwardRates(info.id);
+    const views = config.mirrorPosters ? 2 : 1;
+    const posters = dataset.items.length;
+    const parts: EstimatePart[] = [
+      {
+        label: `embedding ${count(posters)} posters${views === 2 ? ' and their mirror images' : ''} on ${where}`,
+        seconds: (posters * views) / (rates[where] ?? 1),
+      },
+    ];
+    await activateBackend(where);
+    const perRow = await headSecondsPerRow(info.featureDim, g, HEAD.hiddenUnits, config.batchSize);
+    const headEpochs = Math.min(config.epochs, TYPICAL_HEAD_EPOCHS);
+    const members = config.headEnsemble ?? 1;
+    parts.push({
+      label: `${members} head${members === 1 ? '' : 's'}, about ${headEpochs} epochs (early stopping)`,
+      seconds: perRow * trainPosters * members * headEpochs,
+    });
+    if (config.modelKind === 'mobilenet-finetune' && config.fineTuneEpochs > 0) {
+      // A training step costs about three forward passes (forward, and the backward's two products).
+      const forward = rates[this.models.trainingBackend] ?? rates[where] ?? 1;
+      const perEpoch = (trainPosters * 3 + validationPosters) / forward;
+      parts.push({
+        label: `${config.fineTuneEpochs} fine-tuning epochs on ${this.models.trainingBackend}`,
+        seconds: perEpoch * config.fineTuneEpochs,
+      });
+    }
+    return parts;
   }
 
   private async reportStorage(): Promise<void> {
@@ -226,7 +349,7 @@ export class WorkerSession implements DispatchTarget {
    * training), whether it fits the loaded data, how many runs other tabs are
    * training, and which saved run cannot be read back (it can be discarded).
    */
-  private async announceCheckpoint(): Promise<void> {
+  private async announceCheckpoint(): Promise<Checkpoint | undefined> {
     const { emit } = this.deps;
     let runs;
     let held;
@@ -239,10 +362,15 @@ export class WorkerSession implements DispatchTarget {
     const mine = this.runner.runId;
     const trainingElsewhere = runs.filter((run) => held.has(run.runId) && run.runId !== mine).length;
     const offered = runs.find((run) => !held.has(run.runId));
-    if (!offered) return emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere });
+    if (!offered) {
+      emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere });
+      return undefined;
+    }
     const checked = checkCheckpoint(await this.deps.checkpoints.load(offered.runId));
-    if (!checked.ok)
-      return emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere, unreadable: { runId: offered.runId, reason: checked.error } });
+    if (!checked.ok) {
+      emit({ type: 'checkpoint', checkpoint: null, trainingElsewhere, unreadable: { runId: offered.runId, reason: checked.error } });
+      return undefined;
+    }
     const checkpoint = checked.value;
     const info: CheckpointInfo = {
       runId: checkpoint.runId,
@@ -253,6 +381,33 @@ export class WorkerSession implements DispatchTarget {
       matchesDataset: this.dataset ? checkpoint.metadata.datasetFingerprint === this.dataset.fingerprint : null,
     };
     emit({ type: 'checkpoint', checkpoint: info, trainingElsewhere });
+    return checkpoint;
+  }
+
+  /**
+   * A saved run is a usable model at once after a reload: the one offered is
+   * loaded (checked as an import is) to classify, predict and export with,
+   * when nothing else is loaded yet.
+   */
+  private async useSavedRun(checkpoint: Checkpoint): Promise<void> {
+    if (this.models.current) return;
+    await activateBackend(this.models.trainingBackend);
+    const loaded = await loadModelFiles({
+      modelJson: {
+        modelTopology: checkpoint.modelTopology as Record<string, unknown>,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: checkpoint.weightSpecs as WeightEntry[] }],
+        fileNames: [WEIGHTS_BIN],
+        weightBytes: checkpoint.weightData.byteLength,
+      },
+      metadata: checkpoint.metadata,
+      weights: checkpoint.weightData,
+    });
+    if (!loaded.ok) {
+      this.deps.emit({ type: 'log', message: `The saved run could not be loaded: ${loaded.error}` });
+      return;
+    }
+    this.models.set({ model: loaded.value.model, metadata: loaded.value.metadata, source: 'checkpoint' });
+    await this.models.placeCurrentForInference();
   }
 
   /** The Keras-style summary of the model the settings describe, built and freed at once (the backbone is loaded for it). */

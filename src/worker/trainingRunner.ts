@@ -4,6 +4,7 @@ import { getBackbone, totalEpochs, usesBackbone, type TrainConfig } from '../con
 import type { InputSpec } from '../data/inputSpec';
 import { pixelsPerPoster } from '../data/inputSpec';
 import { splitTrainValidation } from '../data/split';
+import { posterIdFromFileName } from '../data/vocabulary';
 import { chooseBackend } from '../ml/backend';
 import type { ModelMetadata } from '../config/modelMetadata';
 import { buildModelMetadata, concatWeightData, modelToArtifacts } from '../ml/modelFiles';
@@ -27,7 +28,7 @@ import type { LoadedDataset } from './datasetLoader';
 import type { ModelHolder } from './modelHolder';
 import type { PixelSpillFactory } from './pixelSpill';
 import { PosterPixelStore, posterFeed, type DecodeFn } from './posterBatches';
-import type { WorkerEvent } from './protocol';
+import type { EarlyStop, WorkerEvent } from './protocol';
 import type { RunLocks } from './runLocks';
 
 /** A new run's id: its checkpoints, its lock and its spill file are named after it. */
@@ -145,8 +146,8 @@ export class TrainingRunner {
       }
     } finally {
       this.active = false;
+      await release();
       this.currentRunId = undefined;
-      release();
       this.deps.locks.announce();
     }
   }
@@ -256,11 +257,12 @@ export class TrainingRunner {
     let model = cursor.model;
     let history = cursor.history;
     let epochsCompleted = cursor.epochsCompleted;
+    let earlyStop: EarlyStop | undefined;
     try {
       if (plan.head) {
         const trained = await this.trainHead(ctx, dataset, feed);
         if (!trained) return emit({ type: 'done', reason: 'stopped', epochsCompleted: 0 });
-        ({ model, history, config } = trained);
+        ({ model, history, config, earlyStop } = trained);
         epochsCompleted = config.epochs;
         ctx = { ...ctx, config };
       }
@@ -292,13 +294,13 @@ export class TrainingRunner {
           step,
           onEpoch: async ({ epoch, metrics, thresholds, optimizer }) => {
             runHistory.push(metrics);
-            const metadata = this.metadataFor(ctx.config, dataset, spec, thresholds, epoch, metrics);
+            const metadata = this.metadataFor(ctx, dataset, spec, thresholds, epoch, metrics);
             models.set({ model: trainedModel, metadata, source: 'trained' });
             await this.saveCheckpoint(trainedModel, optimizer, metadata, runHistory);
           },
         });
       }
-      emit({ type: 'done', reason: this.stop.requested ? 'stopped' : 'completed', epochsCompleted });
+      emit({ type: 'done', reason: this.stop.requested ? 'stopped' : 'completed', epochsCompleted, ...(earlyStop ? { earlyStop } : {}) });
       // Predictions of a model with a backbone run where it runs fastest, which need not be where it trained.
       if (models.current?.model === model) await models.placeCurrentForInference();
     } finally {
@@ -312,15 +314,17 @@ export class TrainingRunner {
     ctx: StageContext,
     dataset: LoadedDataset,
     feed: ReturnType<typeof posterFeed>,
-  ): Promise<{ model: tf.LayersModel; history: EpochMetrics[]; config: TrainConfig } | null> {
+  ): Promise<{ model: tf.LayersModel; history: EpochMetrics[]; config: TrainConfig; earlyStop?: EarlyStop } | null> {
     const { config } = ctx;
-    const { models } = this.deps;
+    const { models, emit } = this.deps;
     const info = getBackbone(config.backbone);
     await activateBackend(models.trainingBackend);
+    emit({ type: 'phase', text: `loading the ${info.label} backbone` });
     const backbone = await this.deps.backbones.load(config, (message) => this.log(message));
     let classifier: tf.LayersModel | undefined;
     try {
       // The frozen stages (embedding, head, validation) run wherever the backbone runs fastest; it is moved there.
+      emit({ type: 'phase', text: 'timing the backbone on each backend' });
       const where = await models.placeForInference(backbone, info.id, info.input);
       this.log(`embedding and head training run on ${models.describe(where)}`);
       const views = config.mirrorPosters ? 2 : 1;
@@ -338,13 +342,14 @@ export class TrainingRunner {
         batchSize: HEAD.embedBatch,
       });
       if (!embeddings) return null;
+      emit({ type: 'phase', text: 'training the head on the embeddings' });
       const head = await trainHeadStage(ctx, { features: embeddings.features, featureDim: info.featureDim, views, readable: embeddings.readable });
       if (!head) return null;
       classifier = composeClassifier(backbone, head.head);
       const headConfig: TrainConfig = { ...config, headLoss: head.kind };
       const best = head.history[head.bestEpoch - 1];
       const metadata = this.metadataFor(
-        headConfig,
+        { config: headConfig, split: ctx.split },
         dataset,
         feed.spec,
         head.thresholds ?? new Array<number>(dataset.genres.length).fill(0.5),
@@ -354,7 +359,8 @@ export class TrainingRunner {
       models.set({ model: classifier, metadata, source: 'trained' });
       this.deps.emit({ type: 'modelSummary', summary: summarizeModel(classifier), config });
       await this.saveCheckpoint(classifier, null, metadata, head.history);
-      return { model: classifier, history: head.history, config: headConfig };
+      const earlyStop = head.history.length < config.epochs ? { epochsRun: head.history.length, bestEpoch: head.bestEpoch } : undefined;
+      return { model: classifier, history: head.history, config: headConfig, earlyStop };
     } finally {
       // Nothing composed (stopped, or failed): the backbone is ours to free.
       if (!classifier) backbone.dispose();
@@ -362,7 +368,7 @@ export class TrainingRunner {
   }
 
   private metadataFor(
-    config: TrainConfig,
+    { config, split }: Pick<StageContext, 'config' | 'split'>,
     dataset: LoadedDataset,
     input: InputSpec,
     thresholds: number[],
@@ -373,6 +379,7 @@ export class TrainingRunner {
       config,
       genres: dataset.genres,
       datasetFingerprint: dataset.fingerprint,
+      trainingIds: split.train.map((index) => posterIdFromFileName(dataset.items[index].name) ?? dataset.items[index].name),
       input,
       backbone: usesBackbone(config) ? config.backbone : null,
       thresholds,
@@ -425,6 +432,7 @@ export class TrainingRunner {
     const { emit } = this.deps;
     return {
       log: (message) => this.log(message),
+      phase: (text) => emit({ type: 'phase', text }),
       epochStart: (epoch, epochs) => emit({ type: 'epochStart', epoch, epochs }),
       batchEnd: (progress) => emit({ type: 'batchEnd', ...progress }),
       stageProgress: (progress) => emit({ type: 'stageProgress', ...progress }),

@@ -5,8 +5,10 @@ import type { InputIssue } from '../../data/types';
 import { DropZone } from '../DropZone';
 import { collectDroppedFiles } from '../dataset/collectDroppedFiles';
 import { HeadlineMetricsTable } from '../evaluate/HeadlineMetricsTable';
+import { VerdictLine } from '../evaluate/VerdictLine';
 import { BatchPredictionsTable } from './BatchPredictionsTable';
 import { downloadJson, downloadTextFile } from '../downloadFile';
+import { formatDuration } from '../training/formatDuration';
 
 export interface BatchPredictionResult {
   /** Poster Ids, in output order. */
@@ -15,8 +17,15 @@ export interface BatchPredictionResult {
   probs: Float32Array;
   /** Files skipped and CSV rows refused, each with where and why. */
   skipped: InputIssue[];
-  /** When a labels CSV came with the folder: metrics on the posters it labels. */
+  /** When a labels CSV came with the folder: metrics on the posters it labels, and the constant prior's. */
   evaluation?: MultiLabelMetrics;
+  baseline?: MultiLabelMetrics;
+  /** Per row: in the model's training split. */
+  seenInTraining: boolean[];
+  /** Labelled posters left out of the metrics for having been in training. */
+  seenExcluded: number;
+  /** The user cancelled: these are the posters predicted until then. */
+  cancelled: boolean;
 }
 
 interface BatchPredictPanelProps {
@@ -28,12 +37,22 @@ interface BatchPredictPanelProps {
   result?: BatchPredictionResult;
   running: boolean;
   progress?: { done: number; total: number };
+  /** When the prediction started (ms since the epoch), for its time left. */
+  startedAt?: number;
+  onCancel: () => void;
   /** Every file picked or dropped (a labels CSV among them if any), and the CSV picked on its own, if any. */
   onFolder: (files: File[], csv?: File) => void;
 }
 
+/** ", about 2 min left" once a few posters are done; empty before. */
+function timeLeft(progress: { done: number; total: number }, startedAt: number | undefined): string {
+  if (!startedAt || progress.done === 0 || progress.done >= progress.total) return '';
+  const perPoster = (Date.now() - startedAt) / 1000 / progress.done;
+  return `, about ${formatDuration(perPoster * (progress.total - progress.done))} left`;
+}
+
 /** Predict a whole folder of posters, browse the results, download them as CSV. */
-export function BatchPredictPanel({ enabled, genres, thresholds, result, running, progress, onFolder }: BatchPredictPanelProps) {
+export function BatchPredictPanel({ enabled, genres, thresholds, result, running, progress, startedAt, onCancel, onFolder }: BatchPredictPanelProps) {
   const folderInput = useRef<HTMLInputElement>(null);
   const canPick = enabled && !running;
   const [csv, setCsv] = useState<File | undefined>();
@@ -66,10 +85,13 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
       </DropZone>
 
       {running && (
-        <p className="progress">
+        <div className="progress">
           <progress aria-label="Batch prediction progress" max={progress?.total ?? undefined} value={progress?.done ?? undefined} />
-          {progress ? `${progress.done} / ${progress.total} posters` : 'Starting…'}
-        </p>
+          <span>{progress ? `${progress.done} / ${progress.total} posters${timeLeft(progress, startedAt)}` : 'Reading the folder…'}</span>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
       )}
 
       {result && (
@@ -87,18 +109,34 @@ export function BatchPredictPanel({ enabled, genres, thresholds, result, running
                 Download problems (CSV)
               </button>
             )}
-            <span className="hint">{result.ids.length} posters predicted</span>
+            <span className="hint">
+              {result.ids.length} posters predicted{result.cancelled && ' (cancelled: the rest were not)'}
+            </span>
           </div>
+          {(result.evaluation || result.seenExcluded > 0) && <h3>Against the folder&apos;s labels</h3>}
+          {result.seenExcluded > 0 && (
+            <p className="notice">
+              {result.seenExcluded} labelled posters here were in this model&apos;s training split: they are marked &ldquo;seen in training&rdquo;
+              below and left out of the metrics, which they would flatter.
+              {!result.evaluation && ' No labelled poster is left to evaluate on: pick posters the model has not seen.'}
+            </p>
+          )}
           {result.evaluation && (
             <>
-              <h3>Against the folder's labels</h3>
-              <HeadlineMetricsTable metrics={result.evaluation} label="Batch evaluation metrics" />
+              <VerdictLine metrics={result.evaluation} baseline={result.baseline} />
+              <HeadlineMetricsTable metrics={result.evaluation} baseline={result.baseline} label="Batch evaluation metrics" />
               <button type="button" onClick={() => downloadJson('evaluation.json', result.evaluation)}>
                 Download evaluation (JSON)
               </button>
             </>
           )}
-          <BatchPredictionsTable ids={result.ids} probs={result.probs} genres={genres} thresholds={thresholds} />
+          <BatchPredictionsTable
+            ids={result.ids}
+            probs={result.probs}
+            genres={genres}
+            thresholds={thresholds}
+            seenInTraining={result.seenInTraining}
+          />
           {result.skipped.length > 0 && (
             <details aria-label="Skipped files">
               <summary>{result.skipped.length} files skipped</summary>

@@ -12,10 +12,12 @@ interface BatchPredictionsTableProps {
   probs: Float32Array;
   genres: string[];
   thresholds: number[];
+  /** Per row: in the model's training split (flagged: its scores flatter the model). */
+  seenInTraining?: boolean[];
 }
 
 /** One row per poster: top-3 genres and the predicted set; sorted by Id or by one genre's probability. */
-export function BatchPredictionsTable({ ids, probs, genres, thresholds }: BatchPredictionsTableProps) {
+export function BatchPredictionsTable({ ids, probs, genres, thresholds, seenInTraining }: BatchPredictionsTableProps) {
   const [sort, setSort] = useState<BatchSort>({ by: 'id' });
   const [direction, setDirection] = useState<SortDirection>('ascending');
   const [shown, setShown] = useState(ROWS_PER_PAGE);
@@ -53,32 +55,37 @@ export function BatchPredictionsTable({ ids, probs, genres, thresholds }: BatchP
           </select>
         </label>
       </div>
-      <table className="summary-table" aria-label="Batch predictions">
-        <thead>
-          <tr>
-            <th scope="col" aria-sort={sort.by === 'id' ? direction : 'none'}>
-              Id
-            </th>
-            {sortGenre !== undefined && (
-              <th scope="col" className="num" aria-sort={direction}>
-                P({genres[sortGenre]})
+      <div className="table-scroll">
+        <table className="summary-table" aria-label="Batch predictions">
+          <thead>
+            <tr>
+              <th scope="col" aria-sort={sort.by === 'id' ? direction : 'none'}>
+                Id
               </th>
-            )}
-            <th scope="col">Top {TOP_GENRES_SHOWN} genres</th>
-            <th scope="col">Predicted genres</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.slice(0, shown).map((row) => (
-            <tr key={row.index}>
-              <th scope="row">{row.id}</th>
-              {sortGenre !== undefined && <td className="num">{formatPercent(probs[row.index * genres.length + sortGenre], 1)}</td>}
-              <td>{row.top.map((score) => `${score.genre} ${formatPercent(score.probability, 1)}`).join(' · ')}</td>
-              <td>{row.predicted.length > 0 ? row.predicted.join(' · ') : <span className="hint">none</span>}</td>
+              {sortGenre !== undefined && (
+                <th scope="col" className="num" aria-sort={direction}>
+                  P({genres[sortGenre]})
+                </th>
+              )}
+              <th scope="col">Top {TOP_GENRES_SHOWN} genres</th>
+              <th scope="col">Predicted genres</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sorted.slice(0, shown).map((row) => (
+              <tr key={row.index}>
+                <th scope="row">
+                  {row.id}
+                  {seenInTraining?.[row.index] && <span className="seen-badge"> seen in training</span>}
+                </th>
+                {sortGenre !== undefined && <td className="num">{formatPercent(probs[row.index * genres.length + sortGenre], 1)}</td>}
+                <td>{row.top.map((score) => `${score.genre} ${formatPercent(score.probability, 1)}`).join(' · ')}</td>
+                <td>{row.predicted.length > 0 ? row.predicted.join(' · ') : <span className="hint">none</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {sorted.length > shown && (
         <button type="button" onClick={() => setShown(shown + ROWS_PER_PAGE)}>
           Show more ({sorted.length - shown} hidden)

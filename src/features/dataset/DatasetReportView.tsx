@@ -57,14 +57,14 @@ export function DatasetReportView({ summary }: { summary: DatasetSummary }) {
         <dd data-testid="genre-count">{summary.genres.length}</dd>
       </dl>
       <h3>Posters per genre</h3>
-      <div className="chart" aria-label="Posters per genre chart">
+      <figure className="chart" aria-label="Posters per genre chart">
         <GenreCountChart counts={counts} />
-      </div>
+      </figure>
       <h3>Problems ({summary.issues.length})</h3>
       {summary.issues.length === 0 ? (
         <p>None: every row has a poster and every poster a row.</p>
       ) : (
-        <div aria-label="Dataset problems">
+        <div role="group" aria-label="Dataset problems">
           {[...groups].map(([kind, issues]) => (
             <IssueGroup key={kind} kind={kind} issues={issues} />
           ))}

@@ -22,14 +22,33 @@ const posters: ValidationPosters = {
   thresholds: [0.5, 0.5, 0.5],
 };
 
+/**
+ * The charts are lazy: server rendering shows their fallback until their
+ * module has loaded, so render again until it has (React caches the module).
+ */
+async function renderWithCharts(element: ReturnType<typeof createElement>): Promise<string> {
+  let html = renderToStaticMarkup(element);
+  for (let attempt = 0; attempt < 50 && html.includes('Loading the chart…'); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    html = renderToStaticMarkup(element);
+  }
+  return html;
+}
+
 describe('EvaluationPanel markup', () => {
-  it('labels its tables, select, checkbox and grid', () => {
-    const html = renderToStaticMarkup(createElement(EvaluationPanel, { genres, metrics, baseline, posters }));
+  it('labels its tables, selects and grid, and names the kinds of mistake', async () => {
+    const html = await renderWithCharts(createElement(EvaluationPanel, { genres, metrics, baseline, posters }));
     expect(html).toContain('aria-label="Headline metrics"');
     expect(html).toContain('aria-label="Per-genre metrics"');
     expect(html).toContain('aria-label="Validation posters"');
     expect(html).toMatch(/<label[^>]*>Genre for PR curve<\/label><select id="[^"]+"/);
-    expect(html).toMatch(/<label[^>]*><input type="checkbox"[^>]*\/>Only mistakes<\/label>/);
+    expect(html).toMatch(/<label for="([^"]+)">Show<\/label><select id="\1">/);
+    expect(html).toContain('<option value="topWrong">Top genre wrong (1)</option>');
+    expect(html).toContain('>Any mistake (predicted set ≠ true set) (2)</option>');
+    expect(html).toContain('<span class="poster-card-badge">top genre wrong · false genre</span>');
+    // Genres with few validation posters are flagged in words, not only with a sign.
+    expect(html).toContain('2 genres have fewer than 10 validation posters');
+    expect(html).toContain('<span class="eval-sr-only"> (few posters)</span>');
     expect(html).toContain('tutorial&#x27;s per-label accuracy @0.5 — ~0.91 means nothing learned');
     expect(html).toContain('over 2 genres');
     // Western has no positives: AP shows a dash, not 0.
@@ -61,8 +80,12 @@ describe('BatchPredictPanel markup', () => {
           probs: handProbs,
           skipped: [{ kind: 'poster-unreadable', file: 'bad.gif', message: 'not an image' }],
           evaluation: metrics,
+          seenInTraining: posters.ids.map(() => false),
+          seenExcluded: 0,
+          cancelled: false,
         },
         onFolder: () => undefined,
+        onCancel: () => undefined,
       }),
     );
     expect(html).toMatch(/<label>Folder to predict<input type="file" multiple=""\/><\/label>/);
@@ -75,7 +98,14 @@ describe('BatchPredictPanel markup', () => {
 
   it('disables the input until a model can predict', () => {
     const html = renderToStaticMarkup(
-      createElement(BatchPredictPanel, { enabled: false, genres, thresholds: [0.5, 0.5, 0.5], running: false, onFolder: () => undefined }),
+      createElement(BatchPredictPanel, {
+        enabled: false,
+        genres,
+        thresholds: [0.5, 0.5, 0.5],
+        running: false,
+        onFolder: () => undefined,
+        onCancel: () => undefined,
+      }),
     );
     expect(html).toMatch(/<input type="file" multiple="" disabled=""\/>/);
     expect(html).not.toContain('Batch predictions');

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { posterIdFromFileName } from '../../data/vocabulary';
 import type { AppState } from '../appState';
+import type { ExplainApi } from '../explain/ExplainedPoster';
 import { EvaluationPanel } from './EvaluationPanel';
 import type { ValidationPosters } from './validationPosters';
 
@@ -8,12 +9,18 @@ interface EvaluationSectionProps {
   state: AppState;
   /** The poster files the user dropped, by file name, for the poster grid. */
   postersByName: ReadonlyMap<string, File>;
+  explain: ExplainApi;
 }
 
-/** The latest epoch's validation metrics, per-genre views and poster grid. */
-export function EvaluationSection({ state, postersByName }: EvaluationSectionProps) {
-  const latest = state.history.at(-1);
+/**
+ * The validation metrics, per-genre views and poster grid of the model in
+ * hand: the epoch the run kept (a pretrained head keeps its best epoch, not
+ * its last), else the latest.
+ */
+export function EvaluationSection({ state, postersByName, explain }: EvaluationSectionProps) {
   const validation = state.validation;
+  const latest = state.history.find((metrics) => metrics.epoch === validation?.epoch) ?? state.history.at(-1);
+  const kept = validation !== undefined && latest !== state.history.at(-1);
   const genres = state.model?.metadata.genres ?? state.dataset?.genres ?? [];
   const posters = useMemo<ValidationPosters | undefined>(() => {
     if (!validation) return undefined;
@@ -33,10 +40,11 @@ export function EvaluationSection({ state, postersByName }: EvaluationSectionPro
   return (
     <>
       <p className="hint">
-        Epoch {latest.epoch}, {latest.validation.numSamples} validation posters. Thresholds are tuned per genre on this split to maximise F1, so
-        "tuned" F1 is optimistic.
+        Epoch {latest.epoch}
+        {kept && ` of ${state.history.length} (the one the model keeps: its best validation mAP)`}, {latest.validation.numSamples} validation posters.
+        Thresholds are tuned per genre on this split to maximise F1, so &ldquo;tuned&rdquo; F1 is optimistic.
       </p>
-      <EvaluationPanel genres={genres} metrics={latest.validation} baseline={latest.baseline} posters={posters} />
+      <EvaluationPanel genres={genres} metrics={latest.validation} baseline={latest.baseline} posters={posters} explain={explain} />
     </>
   );
 }

@@ -1,5 +1,17 @@
 import type { GenreMetrics, MultiLabelMetrics } from '../../metrics';
 
+/**
+ * Genres with fewer validation posters than this get a caution: one or two
+ * positives make AP swing between 0 and 1 (a genre with one poster ranked
+ * first scores AP 1.000).
+ */
+export const SMALL_SUPPORT = 10;
+
+/** Whether a genre's validation metrics rest on too few posters to trust. */
+export function smallSupport(support: number): boolean {
+  return support > 0 && support < SMALL_SUPPORT;
+}
+
 export type GenreSortKey = 'genre' | 'support' | 'ap' | 'auc' | 'threshold' | 'f1';
 
 /** The values `aria-sort` takes, so a header can state its order as-is. */

@@ -43,6 +43,21 @@ describe('posterOutcome', () => {
     expect(outcome.predictedGenres).toEqual([]);
   });
 
+  it('tells the kinds of mistake apart: top genre wrong, a true genre missed, a false genre above threshold', () => {
+    const kinds = (k: number) => {
+      const { topWrong, missed, falseAlarm } = posterOutcome(posters, genres, k);
+      return { topWrong, missed, falseAlarm };
+    };
+    expect(kinds(0)).toEqual({ topWrong: false, missed: false, falseAlarm: false });
+    // "mixed": Action (0.7, not true) is on top and above threshold; Drama is caught.
+    expect(kinds(1)).toEqual({ topWrong: true, missed: false, falseAlarm: true });
+    // No true genre: the top genre cannot be wrong, and nothing passes its threshold.
+    expect(kinds(2)).toEqual({ topWrong: false, missed: false, falseAlarm: false });
+    const missedOnly: ValidationPosters = { ...posters, ids: ['a'], probs: Float32Array.from([0.1, 0.4, 0.2]), labels: Uint8Array.from([0, 1, 0]) };
+    const outcome = posterOutcome(missedOnly, genres, 0);
+    expect([outcome.topWrong, outcome.missed, outcome.falseAlarm]).toEqual([false, true, false]);
+  });
+
   it('treats no true and no predicted genres as right', () => {
     expect(posterOutcome(posters, genres, 2).mistake).toBe(false);
     expect(posterOutcomes(posters, genres).map((o) => [o.id, o.mistake])).toEqual([

@@ -34,9 +34,25 @@ export interface PosterOutcome {
   trueGenres: GenreVerdict[];
   /** Most probable first; `correct: false` = predicted but not true. */
   predictedGenres: GenreVerdict[];
-  /** The predicted set differs from the true set. */
+  /** The predicted set differs from the true set (any of the kinds below). */
   mistake: boolean;
+  /** The most probable genre is not one of the poster's (posters with at least one true genre). */
+  topWrong: boolean;
+  /** A true genre is below its threshold. */
+  missed: boolean;
+  /** A genre that is not the poster's is at or above its threshold. */
+  falseAlarm: boolean;
 }
+
+/** The ways a multi-label prediction goes wrong, for filtering: exact-set mismatch alone flags nearly every poster. */
+export const MISTAKE_KINDS = [
+  { key: 'mistake', label: 'Any mistake (predicted set ≠ true set)' },
+  { key: 'topWrong', label: 'Top genre wrong' },
+  { key: 'missed', label: 'A true genre missed' },
+  { key: 'falseAlarm', label: 'A false genre above its threshold' },
+] as const;
+
+export type MistakeKind = (typeof MISTAKE_KINDS)[number]['key'];
 
 /** Why the buffers cannot be read as [ids x genres]; undefined when they can. */
 export function validationPostersProblem(posters: ValidationPosters, numGenres: number): string | undefined {
@@ -60,12 +76,19 @@ export function posterOutcome(posters: ValidationPosters, genres: readonly strin
   const verdict = (j: number, correct: boolean): GenreVerdict => ({ genre: genres[j], probability: posters.probs[start + j], correct });
   const predictedGenres = predicted.map((j) => verdict(j, actualSet.has(j)));
   predictedGenres.sort((a, b) => b.probability - a.probability);
+  let top = 0;
+  for (let j = 1; j < numGenres; j++) if (posters.probs[start + j] > posters.probs[start + top]) top = j;
+  const missed = actual.some((j) => !predictedSet.has(j));
+  const falseAlarm = predicted.some((j) => !actualSet.has(j));
   return {
     index,
     id: posters.ids[index],
     trueGenres: actual.map((j) => verdict(j, predictedSet.has(j))),
     predictedGenres,
-    mistake: actual.length !== predicted.length || actual.some((j) => !predictedSet.has(j)),
+    mistake: missed || falseAlarm,
+    topWrong: actual.length > 0 && !actualSet.has(top),
+    missed,
+    falseAlarm,
   };
 }
 

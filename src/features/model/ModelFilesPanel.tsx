@@ -1,6 +1,19 @@
 import { useEffect } from 'react';
+import { usesBackbone } from '../../config/trainConfig';
+import type { ModelMetadata } from '../../config/modelMetadata';
 import type { ExportedFile, ModelInfo } from '../../worker/protocol';
 import { downloadFile } from '../downloadFile';
+
+/**
+ * How far the model trained. A pretrained model's head stage counts as all its
+ * epochs even when early stopping ended it sooner (the best epoch is kept), so
+ * its count is not said as epochs trained.
+ */
+function describeEpochs({ trainConfig, epochsCompleted }: ModelMetadata): string {
+  if (!usesBackbone(trainConfig)) return `${epochsCompleted} epoch${epochsCompleted === 1 ? '' : 's'}`;
+  if (epochsCompleted <= trainConfig.epochs) return 'head trained with early stopping (its best validation epoch kept)';
+  return `head trained, then fine-tuned for ${epochsCompleted - trainConfig.epochs} epoch${epochsCompleted - trainConfig.epochs === 1 ? '' : 's'}`;
+}
 
 interface ModelFilesPanelProps {
   model: ModelInfo | null;
@@ -24,7 +37,7 @@ export function ModelFilesPanel({ model, exported, disabled, onExport, onDeliver
       {model ? (
         <p data-testid="model-info">
           Model in use: <strong>{model.metadata.modelKind}</strong> ({model.source}), {model.metadata.genres.length} genres, input{' '}
-          {model.metadata.input.height}x{model.metadata.input.width}, {model.metadata.epochsCompleted} epochs
+          {model.metadata.input.height}x{model.metadata.input.width}, {describeEpochs(model.metadata)}
           {model.metadata.validation?.mapMacro != null && <>, validation mAP {model.metadata.validation.mapMacro.toFixed(3)}</>}
         </p>
       ) : (

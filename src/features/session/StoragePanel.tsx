@@ -4,6 +4,8 @@ interface StoragePanelProps {
   storage?: { bytes: number | null; quota: number | null; savedRuns: number };
   /** Asks the worker for the numbers. */
   onRefresh: () => void;
+  /** The numbers are asked for again whenever this changes (undefined: the worker is not ready to answer yet). */
+  refreshKey?: string;
   onClear: () => void;
   disabled: boolean;
 }
@@ -11,10 +13,12 @@ interface StoragePanelProps {
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
 
 /** How much this site keeps on the disk (saved runs, cached embeddings, decoded posters), and a way to delete it all. */
-export function StoragePanel({ storage, onRefresh, onClear, disabled }: StoragePanelProps) {
-  useEffect(onRefresh, [onRefresh]);
+export function StoragePanel({ storage, onRefresh, refreshKey, onClear, disabled }: StoragePanelProps) {
+  useEffect(() => {
+    if (refreshKey !== undefined) onRefresh();
+  }, [refreshKey, onRefresh]);
   return (
-    <div className="storage" aria-label="Storage">
+    <div className="storage" role="group" aria-label="Storage">
       <p>
         {storage
           ? `This site stores ${storage.bytes === null ? 'an unknown amount' : megabytes(storage.bytes)}` +

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { BACKBONES, DEFAULT_TRAIN_CONFIG, HEAD_LOSSES, MODEL_KINDS, SETTING_LIMITS, TRANSFER_DEFAULTS } from '../../config/registry.js';
 import { usesBackbone, type HeadLossKind, type ModelKind } from '../../config/trainConfig';
 import type { BackboneFilesInfo, TrainConfig } from '../../worker/protocol';
@@ -24,6 +24,8 @@ interface NumberField {
   integer: boolean;
   /** Shown only for these model kinds (all when absent). */
   kinds?: ModelKind[];
+  /** Why the range is what it is, when that is not obvious. */
+  why?: string;
 }
 
 /** The form's number fields, in order; labels and limits come from the registry. */
@@ -41,12 +43,18 @@ const FIELDS: NumberField[] = (
   ] as Array<[NumericKey, number, ModelKind[]?]>
 ).map(([key, step, kinds]) => ({ key, ...SETTING_LIMITS[key], step, kinds }));
 
-/** Clamps a typed value into the field's range; keeps the old value when it is not a number. */
-function clampField(field: NumberField, raw: string, previous: number): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) return previous;
-  const clamped = Math.min(field.max, Math.max(field.min, value));
-  return field.integer ? Math.round(clamped) : clamped;
+/**
+ * A typed value moved into the field's range (the old value when it is not a
+ * number), and what to tell the user when it was moved: never silently.
+ */
+function clampField(field: NumberField, raw: string, previous: number): { value: number; note?: string } {
+  const typed = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(typed)) return { value: previous, note: `"${raw}" is not a number: kept ${previous}.` };
+  const clamped = Math.min(field.max, Math.max(field.min, typed));
+  const value = field.integer ? Math.round(clamped) : clamped;
+  if (value === typed) return { value };
+  const range = `${field.label} runs from ${field.min} to ${field.max}${field.integer ? ', whole numbers' : ''}`;
+  return { value, note: `Set to ${value}, not ${raw}: ${range}${field.why && typed < field.min ? ` (${field.why})` : ''}.` };
 }
 
 function switchKind(config: TrainConfig, modelKind: ModelKind): TrainConfig {
@@ -65,9 +73,13 @@ function switchKind(config: TrainConfig, modelKind: ModelKind): TrainConfig {
 
 export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onBackboneFiles }: TrainConfigFormProps) {
   const fields = FIELDS.filter((field) => !field.kinds || field.kinds.includes(config.modelKind));
+  const [notes, setNotes] = useState<Partial<Record<NumericKey, string>>>({});
+  // What is being typed, until the field loses focus; otherwise the field shows the settings, which
+  // may also change from elsewhere (an estimate's faster settings, a restored run).
+  const [drafts, setDrafts] = useState<Partial<Record<NumericKey, string>>>({});
+  const noteId = useId();
   return (
-    // Remounted on a change of model kind so the fields show that kind's defaults.
-    <fieldset className="config-form" disabled={disabled} key={usesBackbone(config) ? 'transfer' : 'cnn'}>
+    <fieldset className="config-form" disabled={disabled}>
       <legend>Training settings</legend>
       <label className="wide">
         Model
@@ -123,27 +135,38 @@ export function TrainConfigForm({ config, onChange, disabled, backboneFiles, onB
         </>
       )}
       {fields.map((field) => (
-        <label key={field.key}>
-          {field.label}
-          <input
-            type="number"
-            min={field.min}
-            max={field.max}
-            step={field.step}
-            defaultValue={config[field.key]}
-            onBlur={(event) => {
-              const value = clampField(field, event.target.value, config[field.key]);
-              event.target.value = String(value);
-              onChange({ ...config, [field.key]: value });
-            }}
-            onChange={(event) => {
-              const value = Number(event.target.value);
-              if (event.target.value.trim() !== '' && Number.isFinite(value) && value >= field.min && value <= field.max) {
-                onChange({ ...config, [field.key]: field.integer ? Math.round(value) : value });
-              }
-            }}
-          />
-        </label>
+        // The note sits outside the label, so the field's name stays its label; aria-describedby reads the note.
+        <div key={field.key}>
+          <label>
+            {field.label}
+            <input
+              type="number"
+              min={field.min}
+              max={field.max}
+              step={field.step}
+              value={drafts[field.key] ?? String(config[field.key])}
+              aria-describedby={notes[field.key] ? `${noteId}-${field.key}` : undefined}
+              onBlur={(event) => {
+                const { value, note } = clampField(field, event.target.value, config[field.key]);
+                setDrafts((current) => ({ ...current, [field.key]: undefined }));
+                setNotes((current) => ({ ...current, [field.key]: note }));
+                onChange({ ...config, [field.key]: value });
+              }}
+              onChange={(event) => {
+                setDrafts((current) => ({ ...current, [field.key]: event.target.value }));
+                const value = Number(event.target.value);
+                if (event.target.value.trim() !== '' && Number.isFinite(value) && value >= field.min && value <= field.max) {
+                  onChange({ ...config, [field.key]: field.integer ? Math.round(value) : value });
+                }
+              }}
+            />
+          </label>
+          {notes[field.key] && (
+            <span className="field-note" id={`${noteId}-${field.key}`} role="status">
+              {notes[field.key]}
+            </span>
+          )}
+        </div>
       ))}
     </fieldset>
   );

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { problemsToCsv } from '../../data/predictionsCsv';
 import type { TrainConfig } from '../../worker/protocol';
 import type { AppState } from '../appState';
@@ -7,6 +7,8 @@ import { TrainConfigForm } from './TrainConfigForm';
 import { TrainingCharts } from '../charts/lazyCharts';
 import { TrainingLog } from './TrainingLog';
 import { TrainingProgressView } from './TrainingProgressView';
+import { EstimateLine } from './EstimateLine';
+import { RunPhase } from './RunPhase';
 
 interface TrainingSectionProps {
   state: AppState;
@@ -22,14 +24,25 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBa
   const running = state.status === 'running' || state.status === 'stopping';
   // What the dataset report found and what the run skipped: the CLI writes these as problems.csv.
   const problems = useMemo(() => [...(state.dataset?.issues ?? []), ...state.skippedPosters], [state.dataset, state.skippedPosters]);
+  const trainButton = useRef<HTMLButtonElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  // Keyboard users keep their place: the button they pressed becomes disabled, so focus moves to the one that now acts.
+  useEffect(() => {
+    const lost = document.activeElement === document.body || (document.activeElement as HTMLButtonElement | null)?.disabled === true;
+    if (!lost) return;
+    if (state.status === 'running') stopButton.current?.focus();
+    else if (state.status !== 'stopping') trainButton.current?.focus();
+  }, [state.status]);
+  const canTrain = !running && state.dataset !== undefined && state.dataset.examples > 0;
   return (
     <>
       <TrainConfigForm config={config} onChange={onConfig} disabled={running} backboneFiles={state.backboneFiles} onBackboneFiles={onBackboneFiles} />
+      {canTrain && <EstimateLine estimate={state.estimate} config={config} onUse={(patch) => onConfig({ ...config, ...patch })} />}
       <div className="buttons">
-        <button type="button" disabled={running || !state.dataset || state.dataset.examples === 0} onClick={onTrain}>
+        <button ref={trainButton} type="button" disabled={!canTrain} onClick={onTrain}>
           Train
         </button>
-        <button type="button" disabled={state.status !== 'running'} onClick={onStop}>
+        <button ref={stopButton} type="button" disabled={state.status !== 'running'} onClick={onStop}>
           Stop
         </button>
         <button
@@ -52,13 +65,14 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBa
           </button>
         )}
       </div>
+      {running && state.phase && <RunPhase phase={state.phase} startedAt={state.runStartedAt} />}
       {state.stage && state.stage.done < state.stage.total && (
         <p>
           <progress aria-label="Embedding progress" max={state.stage.total} value={state.stage.done} /> Embedding posters with the backbone:{' '}
           {state.stage.done}/{state.stage.total} ({state.stage.imagesPerSecond.toFixed(1)} posters/s)
         </p>
       )}
-      {state.progress && <TrainingProgressView progress={state.progress} status={state.status} />}
+      {state.progress && <TrainingProgressView progress={state.progress} status={state.status} earlyStop={state.earlyStop} />}
       {state.skippedPosters.length > 0 && (
         <details aria-label="Skipped posters" open>
           <summary>{state.skippedPosters.length} posters skipped</summary>
@@ -69,8 +83,8 @@ export function TrainingSection({ state, config, onConfig, onTrain, onStop, onBa
           </ul>
         </details>
       )}
-      <TrainingCharts history={state.history} />
-      <TrainingLog lines={state.log} />
+      {state.history.length > 0 && <TrainingCharts history={state.history} />}
+      {state.log.length > 0 && <TrainingLog lines={state.log} />}
     </>
   );
 }

@@ -68,8 +68,13 @@ export async function runPixelEpochs(ctx: StageContext, options: PixelEpochsOpti
       let correctLabels = 0;
       let runningLoss = 0;
       let batch = 0;
+      if (epoch === from) observe.phase('decoding the first batch of posters');
       for await (const pixels of feed.batches(order, config.batchSize)) {
         if (stop.requested) break;
+        if (imagesDone === 0) {
+          const gpu = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
+          observe.phase(`first training step on ${tf.getBackend()}${gpu ? ': compiling GPU kernels, which can take a while' : ''}`);
+        }
         const result = await step(model, optimizer, pixels);
         batch++;
         epochImages += pixels.size;

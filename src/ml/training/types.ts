@@ -54,6 +54,8 @@ export interface PosterFeed {
 /** How far the run has come, for the progress line and the log. */
 export interface TrainingObserver {
   log(message: string): void;
+  /** What the run is doing before its first batch ends ("compiling GPU kernels"), for feedback in the first seconds. */
+  phase(text: string): void;
   epochStart(epoch: number, epochs: number): void;
   batchEnd(progress: { epoch: number; batch: number; batchesPerEpoch: number; loss: number; imagesPerSecond: number; etaSeconds: number }): void;
   stageProgress(progress: { stage: 'embedding'; done: number; total: number; imagesPerSecond: number }): void;
