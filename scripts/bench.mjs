@@ -57,6 +57,10 @@ const HELP = `npm run bench -- [flags]
   --head-epochs N     pretrained path: timed head epochs of 2000 feature rows (default 2; --quick 1)
   --models DIR        served at /models/ (default $POSTER_MODELS_DIR or ../shared/models)
   --no-pretrained     skip the pretrained path (and the wasm run)
+  --no-profile        skip the per-kernel profile (one training step at 400x300, batch 2,
+                      and one backbone batch, each after an untimed one)
+  --profile-only      only the per-kernel profile (no decode, training, prediction, memory,
+                      input or pretrained measurements)
   --config JSON       raw overrides of the page config's top-level keys (src/bench/benchConfig.ts)
   --no-decode         skip the decode measurement
   --no-build          reuse .bench/dist
@@ -90,6 +94,8 @@ const { values: flags } = parseArgs({
     'head-epochs': { type: 'string' },
     models: { type: 'string', default: MODELS_DIR },
     'no-pretrained': { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
+    'profile-only': { type: 'boolean', default: false },
     config: { type: 'string' },
     'no-decode': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
@@ -161,6 +167,9 @@ function pageConfig() {
       : { embedTimedBatches: count('embed-batches', quick ? 1 : 2), headTimedEpochs: count('head-epochs', quick ? 1 : 2) },
   };
   if (flags['decode-workers'] !== undefined) config.decodeWorkers = count('decode-workers');
+  // The page's default profile (src/bench/benchConfig.ts) unless skipped.
+  if (flags['no-profile']) config.profile = null;
+  if (flags['profile-only']) Object.assign(config, { training: [], prediction: null, memory: null, input: null, pretrained: null });
   return { ...config, ...(flags.config ? JSON.parse(flags.config) : {}) };
 }
 
@@ -393,7 +402,7 @@ async function main() {
   };
   try {
     const runs = [];
-    if (!flags['no-decode']) {
+    if (!flags['no-decode'] && !flags['profile-only']) {
       // decodeWorkers: the pool behind \`feed\`, as behind training.
       runs.push({
         label: 'decode',
@@ -411,7 +420,17 @@ async function main() {
     }
     for (const backend of backends) {
       // The app trains and predicts with the CNN on the training backend only; wasm runs the frozen stages.
-      const cnnParts = backend === 'wasm' ? { training: [], prediction: null, memory: null, input: null } : {};
+      const cnnParts =
+        backend === 'wasm'
+          ? // The page merges profile field by field over its default: only the training step goes.
+            {
+              training: [],
+              prediction: null,
+              memory: null,
+              input: null,
+              profile: config.profile === null ? null : { ...config.profile, training: null },
+            }
+          : {};
       runs.push({ label: backend, config: { ...config, ...cnnParts, decode: null, backend } });
     }
     for (const run of runs) {

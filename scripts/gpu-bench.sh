@@ -348,11 +348,14 @@ def page_config(quick):
             'prediction': {'size': SIZE_L, 'warmRuns': 10},
             'memory': {'size': SIZE_S, 'posters': 64, 'batchSize': 16, 'epochs': 3},
             'input': {'size': SIZE_L, 'batchSize': 64, 'repeats': 10},
-            'pretrained': {'embedWarmupBatches': 2, 'embedTimedBatches': 10, 'headWarmupEpochs': 1, 'headTimedEpochs': 5}}
+            'pretrained': {'embedWarmupBatches': 2, 'embedTimedBatches': 10, 'headWarmupEpochs': 1, 'headTimedEpochs': 5},
+            # Per-kernel times (issue 15): one step at the tutorial's size and batch, one backbone batch of 32.
+            'profile': {'training': {**SIZE_L, 'batchSize': 64}}}
 
 def backend_config(config, backend):
     # wasm runs only the pretrained path: the app uses it for the frozen-backbone stages alone.
-    cnn_parts = {'training': [], 'prediction': None, 'memory': None, 'input': None} if backend == 'wasm' else {}
+    cnn_parts = {'training': [], 'prediction': None, 'memory': None, 'input': None,
+                 'profile': {'training': None}} if backend == 'wasm' else {}
     return {**config, **cnn_parts, 'decode': None, 'backend': backend}
 
 def decode_config(quick, posters, cores):
@@ -478,7 +481,7 @@ output = {
 }
 runs = [] if args.no_decode else [('decode', {'decode': decode_config(args.quick, poster_count, cores), 'backend': None,
                                               'training': [], 'prediction': None, 'memory': None, 'input': None,
-                                              'pretrained': None})]
+                                              'pretrained': None, 'profile': None})]
 runs += [(backend, backend_config(config, backend)) for backend in args.backends.split(',') if backend]
 for label, run_config in runs:
     log(f'{label}: starting Chromium')

@@ -45,13 +45,15 @@ describe('parseBenchConfig', () => {
   });
 
   it('runs only the pretrained path on wasm, where the app trains no CNN', () => {
-    const onlyPretrained = parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null}', 2);
+    const onlyPretrained = parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"profile":{"training":null}}', 2);
     expect(onlyPretrained.ok && onlyPretrained.value.backend).toBe('wasm');
     expect(parseBenchConfig('{"backend":"wasm"}', 2)).toEqual({
       ok: false,
-      errors: ['backend wasm measures only the pretrained path: set training to [] and prediction and memory to null'],
+      errors: ['backend wasm measures only the pretrained path: set training to [], prediction and memory to null, and profile.training to null'],
     });
-    expect(parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"pretrained":null}', 2)).toEqual({
+    expect(
+      parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"profile":{"training":null},"pretrained":null}', 2),
+    ).toEqual({
       ok: false,
       errors: ['backend wasm with pretrained null measures nothing'],
     });

@@ -54,6 +54,8 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
     memory: { size: SMALL_SIZE, posters: 16, batchSize: 8, epochs: 3 },
     input: { size: TUTORIAL_SIZE, batchSize: 32, repeats: 5 },
     pretrained: DEFAULT_PRETRAINED,
+    // Issue 15: where a step's time goes. A batch of 2 at 400x300, as the training row above.
+    profile: { training: { ...TUTORIAL_SIZE, batchSize: 2 }, backbone: { id: DEFAULT_PRETRAINED.backbone, batchSize: HEAD.embedBatch } },
     decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
     seed: 42,
   };
@@ -94,7 +96,7 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   const unknownKeys = Object.keys(overrides).filter((key) => !(key in defaults));
   const config: BenchConfig = { ...defaults, ...overrides };
   // An object given for decode, prediction, memory or pretrained replaces only the fields it names.
-  for (const key of ['decode', 'prediction', 'memory', 'input', 'pretrained'] as const) {
+  for (const key of ['decode', 'prediction', 'memory', 'input', 'pretrained', 'profile'] as const) {
     const override: unknown = overrides[key];
     if (typeof override === 'object' && override !== null && defaults[key] !== null) {
       Object.assign(config, { [key]: { ...defaults[key], ...override } });
@@ -105,9 +107,9 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   if (config.backend !== null && !BENCH_BACKENDS.includes(config.backend)) {
     errors.push(`backend must be one of ${BENCH_BACKENDS.join(', ')} or null, got ${JSON.stringify(config.backend)}`);
   }
-  if (config.backend === 'wasm' && (config.training.length > 0 || config.prediction !== null || config.memory !== null)) {
+  if (config.backend === 'wasm' && (config.training.length > 0 || config.prediction !== null || config.memory !== null || config.profile?.training)) {
     // The app uses wasm for the frozen-backbone stages only: it trains and predicts with the CNN elsewhere.
-    errors.push('backend wasm measures only the pretrained path: set training to [] and prediction and memory to null');
+    errors.push('backend wasm measures only the pretrained path: set training to [], prediction and memory to null, and profile.training to null');
   }
   if (config.decode) {
     config.decode.sizes.forEach((size, k) => checkSize(size, `decode.sizes[${k}]`, 1, errors));
@@ -156,7 +158,18 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
       errors.push('pretrained: embedWarmupBatches and headWarmupEpochs must be whole numbers >= 0');
     }
   }
-  if (config.backend === 'wasm' && config.pretrained === null) errors.push('backend wasm with pretrained null measures nothing');
+  if (config.profile) {
+    const { training, backbone } = config.profile;
+    if (training) {
+      checkSize(training, 'profile.training', TUTORIAL_CNN_MIN_SIDE, errors);
+      if (!isCount(training.batchSize, 1)) errors.push('profile.training.batchSize must be at least 1');
+    }
+    if (backbone && (!BACKBONES.some((info) => info.id === backbone.id) || !isCount(backbone.batchSize, 1))) {
+      errors.push(`profile.backbone needs an id among ${BACKBONES.map((info) => info.id).join(', ')} and a batchSize of at least 1`);
+    }
+  }
+  if (config.backend === 'wasm' && config.pretrained === null && !config.profile?.backbone)
+    errors.push('backend wasm with pretrained null measures nothing');
   if (!isCount(config.decodeWorkers, 1)) errors.push('decodeWorkers must be at least 1');
   if (!Number.isInteger(config.seed)) errors.push('seed must be a whole number');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config };

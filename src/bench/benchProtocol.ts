@@ -63,6 +63,8 @@ export interface BenchConfig {
   input: InputConfig | null;
   /** Null skips it. */
   pretrained: PretrainedRunConfig | null;
+  /** Per-kernel times of one training step and one backbone batch; null skips it. */
+  profile: KernelProfileConfig | null;
   /** Decode workers behind training, prediction and memory runs. */
   decodeWorkers: number;
   seed: number;
@@ -230,6 +232,41 @@ export interface InputMeasurement extends InputConfig {
   wrongValues: number;
 }
 
+export interface KernelProfileConfig {
+  /** One tutorial-CNN training step; null skips it (wasm: the app trains no CNN there). */
+  training: (ImageSize & { batchSize: number }) | null;
+  /** One backbone forward pass on a batch; null skips it. */
+  backbone: { id: BackboneId; batchSize: number } | null;
+}
+
+/** One kernel's share of a profiled run, summed over its calls. */
+export interface KernelTime {
+  name: string;
+  calls: number;
+  ms: number;
+  /** Of the summed kernel time. */
+  share: number;
+}
+
+/** What tf.profile said about one run, kernels by total time. */
+export interface KernelProfile {
+  what: string;
+  backend: string;
+  /** How the backend timed each kernel (a GPU timer, the wall clock, or nothing). */
+  timer: string;
+  /** The profiled run end to end; with per-kernel timing it is slower than unprofiled. */
+  wallMs: number;
+  kernelMs: number;
+  /** Kernels whose time the backend could not give. */
+  untimed: number;
+  kernels: KernelTime[];
+}
+
+export interface KernelProfileMeasurement {
+  trainingStep: KernelProfile | null;
+  backboneBatch: KernelProfile | { unavailable: string } | null;
+}
+
 export type BackendResult =
   | {
       backend: BenchBackendName;
@@ -243,6 +280,7 @@ export type BackendResult =
       prediction: PredictionMeasurement | null;
       memory: MemoryMeasurement | null;
       input: InputMeasurement | null;
+      kernelProfile: KernelProfileMeasurement | null;
     }
   | { backend: BenchBackendName; available: false; reason: string };
 

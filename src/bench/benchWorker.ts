@@ -12,6 +12,7 @@ import type { BackendResult, BenchBackendName, BenchConfig, BenchEvent, BenchReq
 import { measureDecodeThroughput } from './measureDecode';
 import { measureFeed } from './measureFeed';
 import { measureInputPreparation } from './measureInput';
+import { measureKernelProfile } from './measureKernels';
 import { measurePretrained } from './measurePretrained';
 import { measureMemory, measurePrediction, measureTraining, type MeasureContext } from './measureTraining';
 import { roundTo3, summarizeDecode } from './stats';
@@ -76,6 +77,7 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
     const memory = config.memory ? await measureMemory(config.memory, measureContext, checkpoint) : null;
     const input = config.input ? await measureInputPreparation(config.input, progress) : null;
     const pretrainedBackbone = config.pretrained ? await measurePretrained(config.pretrained, measureContext) : null;
+    const kernelProfile = config.profile ? await measureKernelProfile(config.profile, context.numGenres, progress) : null;
     return {
       backend,
       available: true,
@@ -86,6 +88,7 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
       prediction,
       memory,
       input,
+      kernelProfile,
     };
   } finally {
     pool.dispose();
