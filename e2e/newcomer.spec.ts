@@ -130,3 +130,22 @@ test('a backend that does not start in time is given up for the next one, in wor
   await expect(page.getByText('TensorFlow.js did not start on webgpu within 3 s; trying webgl.')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 });
 });
+
+test('a Stop that a long step overruns ends the worker after 15 s, says so, and the app is usable again', async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  const subset = makePosterSubset(8, 'stop');
+  const app = new AppPage(page);
+  await app.open();
+  await app.dropDataset(subset.dir);
+  // The tutorial CNN at its full size on the emulated GPU: the first step (with its shader compilation) takes a minute.
+  await app.configure({ epochs: 1, batchSize: 4, height: 400, width: 300, valFraction: 0.25 });
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByTestId('training-status')).toHaveText('running');
+  await expect(page.getByRole('status', { name: 'Run phase' })).toContainText('First training step on webgpu', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByText(/The run did not stop within 15 s/)).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByTestId('training-status')).toHaveText('stopped');
+  // A fresh worker, with the dataset given again: Train works without dropping anything.
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 60_000 });
+});

@@ -51,9 +51,7 @@ describe('parseBenchConfig', () => {
       ok: false,
       errors: ['backend wasm measures only the pretrained path: set training to [], prediction and memory to null, and profile.training to null'],
     });
-    expect(
-      parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"profile":{"training":null},"pretrained":null}', 2),
-    ).toEqual({
+    expect(parseBenchConfig('{"backend":"wasm","training":[],"prediction":null,"memory":null,"profile":null,"pretrained":null}', 2)).toEqual({
       ok: false,
       errors: ['backend wasm with pretrained null measures nothing'],
     });

@@ -57,6 +57,7 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
     // Issue 15: where a step's time goes. A batch of 2 at 400x300, as the training row above.
     profile: { training: { ...TUTORIAL_SIZE, batchSize: 2 }, backbone: { id: DEFAULT_PRETRAINED.backbone, batchSize: HEAD.embedBatch } },
     decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
+    tfFlags: {},
     seed: 42,
   };
 }
@@ -171,6 +172,15 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
   if (config.backend === 'wasm' && config.pretrained === null && !config.profile?.backbone)
     errors.push('backend wasm with pretrained null measures nothing');
   if (!isCount(config.decodeWorkers, 1)) errors.push('decodeWorkers must be at least 1');
+  const flags: unknown = config.tfFlags;
+  if (
+    typeof flags !== 'object' ||
+    flags === null ||
+    Array.isArray(flags) ||
+    !Object.values(flags).every((value) => typeof value === 'boolean' || Number.isFinite(value))
+  ) {
+    errors.push(`tfFlags must map flag names to booleans or numbers, got ${JSON.stringify(flags)}`);
+  }
   if (!Number.isInteger(config.seed)) errors.push('seed must be a whole number');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config };
 }

@@ -67,6 +67,8 @@ export interface BenchConfig {
   profile: KernelProfileConfig | null;
   /** Decode workers behind training, prediction and memory runs. */
   decodeWorkers: number;
+  /** TensorFlow.js flags set before the backend starts, e.g. {"WEBGPU_CONV_SEPARATE_IM2COL_SHADER": true}: to try a backend's other programs. */
+  tfFlags: Record<string, boolean | number>;
   seed: number;
 }
 
@@ -263,7 +265,10 @@ export interface KernelProfile {
 }
 
 export interface KernelProfileMeasurement {
+  /** With the kernels the app registers (on WebGPU, the filter gradient as products: src/ml/filterGradientByProducts.ts). */
   trainingStep: KernelProfile | null;
+  /** WebGPU only: the same step with tfjs' own filter-gradient kernel, in the same run, for comparison. */
+  trainingStepStockKernels: KernelProfile | null;
   backboneBatch: KernelProfile | { unavailable: string } | null;
 }
 

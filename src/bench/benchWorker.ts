@@ -61,6 +61,8 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
   const { backend } = config;
   let skipped: string[];
   try {
+    // Before the backend starts: some flags are read once, when it builds its programs.
+    for (const [flag, value] of Object.entries(config.tfFlags)) tf.env().set(flag, value);
     skipped = await activateBackend(backend);
   } catch (error) {
     return { backend, available: false, reason: error instanceof Error ? error.message : String(error) };

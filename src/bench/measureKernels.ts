@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getBackbone } from '../config/trainConfig';
 import { extractFeatures, loadBackbone } from '../ml/backbones';
+import { filterGradientInUse, useFilterGradient } from '../ml/filterGradientByProducts';
 import { trainOnBatch } from '../ml/trainStep';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import { createRng } from '../lib/random';
@@ -114,18 +115,30 @@ export async function measureKernelProfile(
   progress: (message: string) => void,
 ): Promise<KernelProfileMeasurement> {
   let trainingStep: KernelProfile | null = null;
+  let trainingStepStockKernels: KernelProfile | null = null;
   if (config.training) {
     const { height, width, batchSize } = config.training;
     const spec = { height, width, scaling: 'unit' as const };
     const model = buildTutorialCnn({ height, width, numGenres, seed: 1 });
     const optimizer = tf.train.adam(1e-3);
     const batch = { pixels: noise(batchSize * height * width * 3, 2), labels: new Uint8Array(batchSize * numGenres), size: batchSize };
-    try {
+    const what = `tutorial CNN training step, ${sizeLabel(config.training)}, batch ${batchSize}`;
+    const profileStep = async (label: string) => {
       await trainOnBatch(model, optimizer, batch, { spec, numGenres });
-      progress(`profile: tutorial CNN step at ${sizeLabel(config.training)}, batch ${batchSize}`);
-      trainingStep = await profileKernels(`tutorial CNN training step, ${sizeLabel(config.training)}, batch ${batchSize}`, async () => {
+      progress(`profile: ${label}`);
+      return profileKernels(label, async () => {
         await trainOnBatch(model, optimizer, batch, { spec, numGenres });
       });
+    };
+    try {
+      if (tf.getBackend() === 'webgpu') {
+        // Both filter-gradient kernels, each warmed up, in this one run: the app keeps its own only where it wins.
+        const appVariant = filterGradientInUse('webgpu');
+        useFilterGradient('stock', 'webgpu');
+        trainingStepStockKernels = await profileStep(`${what}, tfjs' own filter-gradient kernel`);
+        useFilterGradient(appVariant, 'webgpu');
+      }
+      trainingStep = await profileStep(what);
     } finally {
       optimizer.dispose();
       model.dispose();
@@ -150,5 +163,5 @@ export async function measureKernelProfile(
       }
     }
   }
-  return { trainingStep, backboneBatch };
+  return { trainingStep, trainingStepStockKernels, backboneBatch };
 }

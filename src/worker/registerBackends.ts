@@ -12,6 +12,7 @@
  */
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { useFilterGradient } from '../ml/filterGradientByProducts';
 import { registerFastWasmMatMul } from '../ml/wasmMatMul';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -27,3 +28,6 @@ setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
 
 // WASM's own product of transposed operands is a naive loop, 14x slower than XNNPACK's (src/ml/wasmMatMul.ts).
 registerFastWasmMatMul();
+
+// WebGPU's own convolution filter gradient loops over every output position in one thread per weight (src/ml/filterGradientByProducts.ts).
+useFilterGradient('products', 'webgpu');

@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { legendText } from '../chartLegend';
 import type { MultiLabelMetrics } from '../../metrics';
 import { SMALL_SUPPORT, smallSupport } from './genreTable';
 
@@ -36,7 +37,7 @@ export function GenreApChart({ genres, metrics, baseline }: GenreApChartProps) {
           <XAxis dataKey="genre" angle={-45} textAnchor="end" interval={0} fontSize={11} />
           <YAxis domain={[0, 1]} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? value.toFixed(3) : String(value))} />
-          <Legend verticalAlign="top" />
+          <Legend verticalAlign="top" formatter={legendText} />
           <Bar dataKey="ap" name="model" fill="#2e9d5b" isAnimationActive={false} />
           {baseline && <Bar dataKey="baselineAp" name="constant prior" fill="#b8c2d6" isAnimationActive={false} />}
         </BarChart>

@@ -49,6 +49,9 @@ describe('headlineRows', () => {
     expect(bce && beatsBaseline(bce)).toBe(metrics.bce !== null && prior.bce !== null && metrics.bce < prior.bce);
     expect(auc && beatsBaseline(auc)).toBe(true);
     expect(beatsBaseline({ key: 'x', label: 'x', model: 0.5, baseline: null, digits: 3, lowerIsBetter: false })).toBeUndefined();
+    // 0.9081 and 0.9079 both read 0.908: neither better nor worse.
+    expect(beatsBaseline({ key: 'x', label: 'x', model: 0.9079, baseline: 0.9081, digits: 3, lowerIsBetter: false })).toBeUndefined();
+    expect(beatsBaseline({ key: 'x', label: 'x', model: 0.9071, baseline: 0.9081, digits: 3, lowerIsBetter: false })).toBe(false);
   });
 });
 

@@ -53,8 +53,13 @@ export function headlineRows(metrics: MultiLabelMetrics, baseline?: MultiLabelMe
   ];
 }
 
-/** Whether the model beats the baseline on this row; undefined when either is missing. */
+/**
+ * Whether the model beats the baseline on this row; undefined when either is
+ * missing or the two read the same at the digits shown (a red "worse" next to
+ * two equal numbers says something the table does not show).
+ */
 export function beatsBaseline(row: HeadlineRow): boolean | undefined {
   if (row.model === null || row.baseline === null || row.baseline === undefined) return undefined;
+  if (row.model.toFixed(row.digits) === row.baseline.toFixed(row.digits)) return undefined;
   return row.lowerIsBetter ? row.model < row.baseline : row.model > row.baseline;
 }

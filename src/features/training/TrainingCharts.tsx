@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochMetrics } from '../../worker/protocol';
+import { legendText } from '../chartLegend';
 
 interface Series {
   key: string;
@@ -18,7 +19,7 @@ function EpochChart({ title, data, series }: { title: string; data: Array<Record
           <XAxis dataKey="epoch" allowDecimals={false} />
           <YAxis domain={['auto', 'auto']} />
           <Tooltip />
-          <Legend />
+          <Legend formatter={legendText} />
           {series.map((s) => (
             <Line
               key={s.key}
