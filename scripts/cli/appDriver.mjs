@@ -430,7 +430,8 @@ export class AppDriver {
     if (csvPath) await this.#guard(this.page.getByLabel(/^Labels CSV for evaluation/).setInputFiles(csvPath));
     await this.#guard(this.page.getByLabel('Folder to predict', { exact: true }).setInputFiles(dir));
     const table = this.page.getByRole('table', { name: 'Batch predictions' });
-    const progress = this.page.getByRole('progressbar', { name: 'Batch prediction progress' }).locator('..');
+    // The count beside the bar (the bar's box also holds the Cancel button).
+    const progress = this.page.getByRole('progressbar', { name: 'Batch prediction progress' }).locator('..').locator('span').first();
     let lastProgress = Date.now();
     await this.waitUntil('the batch predictions', async () => ((await table.isVisible()) ? true : undefined), {
       timeoutMs: timeoutMs ?? Number.POSITIVE_INFINITY,
