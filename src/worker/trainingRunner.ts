@@ -328,6 +328,7 @@ export class TrainingRunner {
       const where = await models.placeForInference(backbone, info.id, info.input);
       this.log(`embedding and head training run on ${models.describe(where)}`);
       const views = config.mirrorPosters ? 2 : 1;
+      emit({ type: 'phase', text: `embedding the posters on ${where}${views === 2 ? ' (each also mirrored)' : ''}` });
       const embeddings = await embedPosters(ctx, {
         backbone,
         backboneInfo: info,
