@@ -7,12 +7,7 @@ import { expect, makePosterSubset, test } from './fixtures';
 const subset = makePosterSubset(24, 'persist');
 const SMALL = { epochs: 2, batchSize: 8, height: 80, width: 76, valFraction: 0.25 };
 
-test('a stopped run survives a reload and resumes with its full history; no foreign requests', async ({ page, baseURL, pageErrors }) => {
-  const foreign: string[] = [];
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
-  });
+test('a stopped run survives a reload and resumes with its full history; no foreign requests', async ({ page, foreignRequests, pageErrors }) => {
   const app = new AppPage(page);
   await app.open('webgl');
   await app.dropDataset(subset.dir);
@@ -38,7 +33,7 @@ test('a stopped run survives a reload and resumes with its full history; no fore
   const expectedPoints = stoppedAt === 'completed' ? savedEpoch + 5 : 2;
   await expect(lossChart.locator('.recharts-line-dots').first().locator('circle, path')).toHaveCount(expectedPoints);
   await expect(page.getByRole('alert')).toHaveCount(0);
-  expect(foreign, 'requests to other origins').toEqual([]);
+  expect(foreignRequests, 'requests to other origins').toEqual([]);
   expect(pageErrors).toEqual([]);
 });
 

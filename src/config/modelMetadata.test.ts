@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_CONFIG } from './registry.js';
-import { checkMetadataJson, checkModelJson, MODEL_FORMAT, MODEL_FORMAT_VERSION, READ_LIMITS, type ModelMetadata } from './modelMetadata';
+import { checkMetadataJson, checkModelJson, READ_LIMITS } from './modelMetadata';
+import { sampleMetadata } from './modelMetadata.testkit';
 
-const GENRES = ['Action', 'Comedy', 'Drama'];
-const METADATA: ModelMetadata = {
-  format: MODEL_FORMAT,
-  formatVersion: MODEL_FORMAT_VERSION,
-  appVersion: '0.1.0',
-  modelKind: 'tutorial-cnn',
-  backbone: null,
-  genres: GENRES,
-  thresholds: [0.5, 0.4, 0.3],
-  input: { height: 96, width: 76, scaling: 'unit' },
-  trainConfig: { ...DEFAULT_TRAIN_CONFIG, epochs: 2 },
-  epochsCompleted: 2,
-  validation: { mapMacro: 0.41, aucMacro: 0.7, f1MacroTuned: null },
-  datasetFingerprint: '5-abc',
-  createdAt: '2026-12-02T10:00:00.000Z',
-};
+const METADATA = sampleMetadata();
 
 /** METADATA with `edit` applied at a dotted path, as JSON text. */
 function metadataWith(path: string, value: unknown): string {

@@ -1,24 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG } from '../config/registry.js';
-import { checkModelJson, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata } from '../config/modelMetadata';
+import { checkModelJson } from '../config/modelMetadata';
+import { sampleMetadata } from '../config/modelMetadata.testkit';
 import { artifactsToFiles, loadModelFiles, modelToArtifacts } from './modelFiles';
 
-const METADATA: ModelMetadata = {
-  format: MODEL_FORMAT,
-  formatVersion: MODEL_FORMAT_VERSION,
-  appVersion: '0.1.0',
-  modelKind: 'tutorial-cnn',
-  backbone: null,
-  genres: ['Action', 'Comedy', 'Drama'],
-  thresholds: [0.5, 0.5, 0.5],
+// The input of denseModel below.
+const METADATA = sampleMetadata({
   input: { height: 80, width: 76, scaling: 'unit' },
   trainConfig: { ...DEFAULT_TRAIN_CONFIG, height: 80, width: 76 },
-  epochsCompleted: 1,
-  validation: null,
-  datasetFingerprint: '3-abc',
-  createdAt: '2026-12-02T10:00:00.000Z',
-};
+});
 
 /** An [80, 76, 3] -> 3 model: flatten, then dense layers of `hidden` and 3 units. */
 function denseModel(hidden: number): tf.LayersModel {

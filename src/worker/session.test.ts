@@ -58,6 +58,12 @@ async function latestRun(checkpoints: MemoryCheckpointStore) {
   return checked.value;
 }
 
+/** The worker started on the CPU with the test posters and their CSV loaded, as after a drop. */
+async function startWithDataset(session: WorkerSession): Promise<void> {
+  await session.handle({ type: 'init', backend: 'cpu' });
+  await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+}
+
 const CONFIG: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, epochs: 1, batchSize: 4, height: 76, width: 76, valFraction: 0.4, seed: 3 };
 
 describe('WorkerSession (the worker without a Worker)', () => {
@@ -313,8 +319,7 @@ describe('WorkerSession (the worker without a Worker)', () => {
 
   it('an import is saved as a run of its own, with its own weight data even when its manifest orders the weights otherwise (issue 14, case 2)', async () => {
     const { session, checkpoints, ofType } = harness();
-    await session.handle({ type: 'init', backend: 'cpu' });
-    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await startWithDataset(session);
     await session.handle({ type: 'train', config: CONFIG });
     const trained = await latestRun(checkpoints);
     await session.handle({ type: 'exportModel' });
@@ -366,8 +371,7 @@ describe('WorkerSession (the worker without a Worker)', () => {
   it('a checkpoint that cannot be saved is said once, with the reason, and the run goes on (issue 14, case 5)', async () => {
     const { session, checkpoints, ofType } = harness();
     checkpoints.failNextSave = new DOMException('', 'QuotaExceededError');
-    await session.handle({ type: 'init', backend: 'cpu' });
-    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await startWithDataset(session);
     await session.handle({ type: 'train', config: { ...CONFIG, epochs: 2 } });
     expect(ofType('checkpointFailed')).toEqual([
       { type: 'checkpointFailed', reason: "the browser's storage for this site is full (QuotaExceededError: no reason given)" },
@@ -379,8 +383,7 @@ describe('WorkerSession (the worker without a Worker)', () => {
 
   it('a stored run that fails the schema is offered only for discarding, with the field named', async () => {
     const { session, checkpoints, ofType } = harness();
-    await session.handle({ type: 'init', backend: 'cpu' });
-    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await startWithDataset(session);
     await session.handle({ type: 'train', config: CONFIG });
     const run = await latestRun(checkpoints);
     await checkpoints.save({
@@ -403,8 +406,7 @@ describe('WorkerSession (the worker without a Worker)', () => {
   it('a run another tab is training is neither offered nor resumable nor discardable here (issue 14, case 4)', async () => {
     const locks = new MemoryRunLocks();
     const { session, checkpoints, ofType } = harness(new MemoryEmbeddingStore(), { locks });
-    await session.handle({ type: 'init', backend: 'cpu' });
-    await session.handle({ type: 'loadDataset', posters: posterFiles(), csv: new File([CSV], 'train.csv') });
+    await startWithDataset(session);
     await session.handle({ type: 'train', config: CONFIG });
     const run = await latestRun(checkpoints);
     locks.otherTabs.add(run.runId);
