@@ -32,9 +32,9 @@ describe('parseBenchConfig', () => {
     expect(result.value.memory).toEqual({ ...defaultBenchConfig(2).memory, epochs: 4 });
   });
 
-  it('measures the pretrained path as the app runs it by default: MobileNetV2 0.35, embedding batch 32, head batch 64', () => {
+  it('measures the pretrained path as the app runs it by default: MobileNetV2 1.0, embedding batch 32, head batch 64', () => {
     expect(defaultBenchConfig(2).pretrained).toEqual(DEFAULT_PRETRAINED);
-    expect(DEFAULT_PRETRAINED).toMatchObject({ backbone: 'mobilenet_v2_035_224', embedBatchSize: 32, headBatchSize: 64, headRows: 2000 });
+    expect(DEFAULT_PRETRAINED).toMatchObject({ backbone: 'mobilenet_v2_100_224', embedBatchSize: 32, headBatchSize: 64, headRows: 2000 });
   });
 
   it('merges a pretrained object field by field, and null skips it', () => {

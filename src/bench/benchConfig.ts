@@ -1,6 +1,6 @@
 import { BACKEND_ORDER } from '../ml/backend';
 import { BACKBONES } from '../config/registry.js';
-import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
+import { DEFAULT_TRAIN_CONFIG, HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { TUTORIAL_CNN_MIN_SIDE } from '../ml/tutorialCnn';
 import { defaultDecodeWorkerCount } from '../worker/decodePool';
 import type { BenchBackendName, BenchConfig, ImageSize, PretrainedRunConfig } from './benchProtocol';
@@ -13,14 +13,14 @@ export const SMALL_SIZE: ImageSize = { height: 128, width: 96 };
 export const BENCH_BACKENDS: readonly BenchBackendName[] = [...BACKEND_ORDER, 'wasm'];
 
 /**
- * The app's transfer path: MobileNetV2 0.35, embedded HEAD.embedBatch posters
+ * The app's transfer path: its default backbone, embedded HEAD.embedBatch posters
  * at a time (the registry's), the head
  * trained in batches of TRANSFER_DEFAULTS.batchSize on 2000 feature rows per
  * epoch (the full set's training split is about 5300 posters; the cost per row
  * is the same). Few batches and epochs: SwiftShader on two cores is slow.
  */
 export const DEFAULT_PRETRAINED: PretrainedRunConfig = {
-  backbone: 'mobilenet_v2_035_224',
+  backbone: DEFAULT_TRAIN_CONFIG.backbone,
   embedBatchSize: HEAD.embedBatch,
   embedWarmupBatches: 1,
   embedTimedBatches: 2,

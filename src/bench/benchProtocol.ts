@@ -269,7 +269,10 @@ export interface KernelProfileMeasurement {
   trainingStep: KernelProfile | null;
   /** WebGPU only: the same step with tfjs' own filter-gradient kernel, in the same run, for comparison. */
   trainingStepStockKernels: KernelProfile | null;
+  /** With convs, batch norms, paddings and ReLU6 fused as the app runs them (src/ml/fusedInference.ts). */
   backboneBatch: KernelProfile | { unavailable: string } | null;
+  /** The same batch through tfjs-layers' model.predict, layer by layer, in the same run, for comparison. */
+  backboneBatchLayerByLayer: KernelProfile | null;
 }
 
 export type BackendResult =

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getBackbone } from '../config/trainConfig';
 import { extractFeatures, loadBackbone } from '../ml/backbones';
 import { filterGradientInUse, useFilterGradient } from '../ml/filterGradientByProducts';
+import { setFusedInference } from '../ml/fusedInference';
 import { trainOnBatch } from '../ml/trainStep';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
 import { createRng } from '../lib/random';
@@ -145,6 +146,7 @@ export async function measureKernelProfile(
     }
   }
   let backboneBatch: KernelProfile | { unavailable: string } | null = null;
+  let backboneBatchLayerByLayer: KernelProfile | null = null;
   if (config.backbone) {
     const info = getBackbone(config.backbone.id);
     const loaded = await loadBackbone(info, info.localPath);
@@ -152,16 +154,25 @@ export async function measureKernelProfile(
     else {
       const size = config.backbone.batchSize;
       const pixels = noise(size * info.input.height * info.input.width * 3, 3);
-      try {
+      const what = `${info.id} forward pass (embedding), batch ${size}`;
+      const profileBatch = async (label: string) => {
         await extractFeatures(loaded.model, pixels, size, info.input);
-        progress(`profile: ${info.id}, batch ${size}`);
-        backboneBatch = await profileKernels(`${info.id} forward pass (embedding), batch ${size}`, async () => {
+        progress(`profile: ${label}`);
+        return profileKernels(label, async () => {
           await extractFeatures(loaded.model, pixels, size, info.input);
         });
+      };
+      try {
+        // Layer by layer as tfjs-layers runs it, then fused as the app runs it, in this one run.
+        setFusedInference(false);
+        backboneBatchLayerByLayer = await profileBatch(`${what}, layer by layer (model.predict)`);
+        setFusedInference(true);
+        backboneBatch = await profileBatch(what);
       } finally {
+        setFusedInference(true);
         loaded.model.dispose();
       }
     }
   }
-  return { trainingStep, trainingStepStockKernels, backboneBatch };
+  return { trainingStep, trainingStepStockKernels, backboneBatch, backboneBatchLayerByLayer };
 }

@@ -1,31 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BACKBONES } from '../config/registry.js';
 import { getBackbone, type BackboneInfo } from '../config/trainConfig';
 import { backboneFilesHandler, extractFeatures, loadBackbone } from './backbones';
+import { diskHandler, SHARED_MODELS_DIR } from './diskModel.testkit';
 
-const MODELS_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'models');
-
-/** Reads a tfjs layers model (model.json + weight shards) from disk, as the browser would fetch it. */
-function diskHandler(folder: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
-      const buffers = paths.map((path) => {
-        const bytes = readFileSync(join(folder, path));
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-      });
-      return {
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-        weightData: buffers,
-      };
-    },
-  };
-}
+const MODELS_DIR = SHARED_MODELS_DIR;
 
 /** Saves a model to in-memory artifacts, the same shape tf.io.http would hand back. */
 async function artifactsOf(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {

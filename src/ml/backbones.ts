@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneInfo } from '../config/trainConfig';
 import type { InputSpec } from '../data/inputSpec';
+import { inferenceForward } from './fusedInference';
 import { pixelsToInput } from './preprocess';
 import { predictProbabilities } from './trainStep';
 
@@ -242,8 +243,8 @@ export function extractFeatures(backbone: tf.LayersModel, pixels: Uint8Array, co
 export async function extractFeaturePairs(backbone: tf.LayersModel, pixels: Uint8Array, count: number, spec: InputSpec): Promise<Float32Array> {
   const pair = tf.tidy(() => {
     const input = pixelsToInput(pixels, count, spec);
-    const plain = backbone.predict(input) as tf.Tensor2D;
-    const mirrored = backbone.predict(tf.reverse(input, 2)) as tf.Tensor2D;
+    const plain = inferenceForward(backbone, input);
+    const mirrored = inferenceForward(backbone, tf.reverse(input, 2));
     return tf.concat([plain, mirrored], 1);
   });
   try {

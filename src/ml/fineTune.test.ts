@@ -1,36 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../lib/random';
 import { getBackbone } from '../config/trainConfig';
 import { loadBackbone } from './backbones';
+import { diskHandler, SHARED_MODELS_DIR } from './diskModel.testkit';
 import { fineTuneStep, unfreezeTopLayers } from './fineTune';
 import type { PixelBatch } from './trainStep';
 import { buildHead, composeClassifier, disposeClassifier } from './transferHead';
 
-const MODEL_035 = join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'mobilenet_v2_035_224');
+const MODEL_035 = join(SHARED_MODELS_DIR, 'mobilenet_v2_035_224');
 const GENRES = 4;
-
-/** Reads a tfjs layers model (model.json + weight shards) from disk, as the browser would fetch it. */
-function diskHandler(folder: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const modelJson = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      const buffers = modelJson.weightsManifest
-        .flatMap((group) => group.paths)
-        .map((path) => {
-          const bytes = readFileSync(join(folder, path));
-          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-        });
-      return {
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-        weightData: buffers,
-      };
-    },
-  };
-}
 
 function findLayer(layer: tf.layers.Layer, name: string): tf.layers.Layer | undefined {
   if (layer.name === name) return layer;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { inferenceForward } from './fusedInference';
 import { binaryCrossEntropy } from './loss';
 import type { InputSpec } from '../data/inputSpec';
 import { pixelsToInput } from './preprocess';
@@ -60,10 +61,10 @@ export async function trainOnBatch(
 export async function predictProbabilities(model: tf.LayersModel, pixels: Uint8Array, count: number, spec: InputSpec): Promise<Float32Array> {
   const probs = tf.tidy(() => {
     const input = pixelsToInput(pixels, count, spec);
-    const plain = model.predict(input) as tf.Tensor2D;
+    const plain = inferenceForward(model, input);
     if (!spec.averageMirrored) return plain;
     // Axis 2 of [batch, height, width, 3] is the width: a left-right mirror.
-    return plain.add(model.predict(tf.reverse(input, 2)) as tf.Tensor2D).div(2);
+    return plain.add(inferenceForward(model, tf.reverse(input, 2))).div(2);
   });
   try {
     return (await probs.data()) as Float32Array;

@@ -36,6 +36,14 @@ export class ModelHolder {
   private readonly inferenceChoices = new Map<string, InferenceBackendChoice>();
   /** The backend that trains; set by the session once TensorFlow.js has started. */
   trainingBackend: BackendName = 'cpu';
+  /**
+   * Whether that backend is a GPU emulated on the CPU (SwiftShader): it runs a
+   * backbone ~60x slower than WASM (measured: 0.3 vs 20 posters/s for the 1.0
+   * model on two cores), and merely timing it (compiling ~50 shaders, then two
+   * batches) took 14.7 s before every first prediction. It is timed only when
+   * an estimate needs its rate (fine-tuning runs there).
+   */
+  trainingBackendIsSoftware = false;
 
   constructor(private readonly deps: ModelHolderDeps) {}
 
@@ -73,16 +81,24 @@ export class ModelHolder {
    * forward: measured once per backbone id in this session, then reused.
    * Returns where it is now (that backend is active).
    */
-  async placeForInference(model: tf.LayersModel, backboneId: string, spec: InputSpec): Promise<InferenceBackendName> {
+  async placeForInference(
+    model: tf.LayersModel,
+    backboneId: string,
+    spec: InputSpec,
+    { timeTrainingBackend = false }: { timeTrainingBackend?: boolean } = {},
+  ): Promise<InferenceBackendName> {
+    const others = this.deps.inferenceBackends.filter((name) => name !== this.trainingBackend);
+    const skipTraining = this.trainingBackendIsSoftware && !timeTrainingBackend && others.length > 0;
     const known = this.inferenceChoices.get(backboneId);
-    if (known) {
+    if (known && (skipTraining || known.measured[this.trainingBackend] !== undefined)) {
       await moveModelTo(model, known.name);
       return known.name;
     }
-    const candidates = [this.trainingBackend, ...this.deps.inferenceBackends.filter((name) => name !== this.trainingBackend)];
+    const candidates = skipTraining ? others : [this.trainingBackend, ...others];
     const choice = await chooseInferenceBackend(model, spec, candidates, this.deps.now);
     this.inferenceChoices.set(backboneId, choice);
-    this.deps.emit({ type: 'log', message: `${backboneId} forward speed: ${describeInferenceChoice(choice)}; it runs on ${choice.name}` });
+    const untimed = skipTraining ? ` (${this.trainingBackend} not timed: a software GPU, far slower than ${others.join(' or ')} forward)` : '';
+    this.deps.emit({ type: 'log', message: `${backboneId} forward speed: ${describeInferenceChoice(choice)}${untimed}; it runs on ${choice.name}` });
     return choice.name;
   }
 

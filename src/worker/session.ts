@@ -209,6 +209,7 @@ export class WorkerSession implements DispatchTarget {
     const adapter = (await this.deps.describeAdapter?.(choice.name)) ?? choice.name;
     // SwiftShader and friends emulate the GPU on the CPU: training from scratch there is slow, and the page says so.
     this.softwareGpu = /swiftshader|llvmpipe|software/i.test(adapter);
+    this.models.trainingBackendIsSoftware = this.softwareGpu;
     this.deps.emit({ type: 'ready', backend: choice.name, skipped: choice.skipped, adapter });
     // A tab closed mid-run leaves its spilled posters behind: gone once no tab trains that run.
     const orphans = await this.deps.storage?.removeOrphanSpills(await this.locks.held());
@@ -281,7 +282,9 @@ export class WorkerSession implements DispatchTarget {
     const backbone = await this.backbones.load(config, (message) => this.deps.emit({ type: 'log', message }));
     let where: InferenceBackendName;
     try {
-      where = await this.models.placeForInference(backbone, info.id, info.input);
+      // Fine-tuning runs on the training backend: its forward rate is needed, even on a software GPU.
+      const timeTrainingBackend = config.modelKind === 'mobilenet-finetune' && config.fineTuneEpochs > 0;
+      where = await this.models.placeForInference(backbone, info.id, info.input, { timeTrainingBackend });
     } finally {
       backbone.dispose();
     }
