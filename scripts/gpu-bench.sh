@@ -11,7 +11,7 @@
 # Python driver (no Playwright there) serves the page, the posters and the
 # pretrained backbone (at /models/, as the app's servers do), starts Chromium
 # per run and collects the result the page POSTs back. The device has no
-# ../shared, so pack copies the posters and the MobileNetV2 0.35 backbone
+# ../shared, so pack copies the posters and the MobileNetV2 1.0 backbone
 # (from $POSTER_MODELS_DIR or ../shared/models) under .bench/gpu.
 #
 #   1. Here, once (xz -9e of the Chromium binary takes about 9 minutes on two
@@ -83,8 +83,9 @@ print(f'{len(rows)} posters copied', file=sys.stderr)
 PY
 }
 
-# The backbone the pretrained measurement loads (src/ml/backbones.ts), served at /models/ by the driver.
-PRETRAINED_BACKBONE=mobilenet_v2_035_224
+# The backbone the pretrained measurement and the profile load: the app's default
+# (DEFAULT_PRETRAINED in src/bench/benchConfig.ts), served at /models/ by the driver.
+PRETRAINED_BACKBONE=mobilenet_v2_100_224
 copy_models() {
   local models=${POSTER_MODELS_DIR:-$ROOT/../shared/models}
   rm -rf "$GPU_DIR/models" && mkdir -p "$GPU_DIR/models"

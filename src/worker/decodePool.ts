@@ -51,6 +51,14 @@ export function defaultDecodeWorkerCount(hardwareConcurrency: number | undefined
   return Math.min(4, Math.max(1, cores - 2));
 }
 
+/**
+ * Requests a decode worker holds at once. Not 2: the WASM backend runs a
+ * backbone batch synchronously on the training thread, which then cannot hand
+ * out more work for a second or so, and a worker holding 2 posters sat idle
+ * after them; the embedding waited 28-33 s of its 264-300 s for decoded posters.
+ */
+export const DECODE_IN_FLIGHT_PER_WORKER = 16;
+
 interface PendingDecode {
   request: DecodeRequest;
   resolve: (pixels: Uint8Array) => void;
@@ -79,7 +87,7 @@ export class DecodePool {
   constructor(
     size: number,
     createWorker: () => DecodeWorkerPort = spawnDecodeWorker,
-    private readonly maxInFlightPerWorker = 2,
+    private readonly maxInFlightPerWorker = DECODE_IN_FLIGHT_PER_WORKER,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`a decode pool needs at least one worker, not ${size}`);
     this.workers = Array.from({ length: size }, () => {
