@@ -19,7 +19,8 @@ export function GenreCountChart({ counts }: { counts: ReadonlyArray<{ genre: str
   if (narrow) {
     return (
       <ResponsiveContainer width="100%" height={counts.length * ROW_HEIGHT + 40}>
-        <BarChart data={counts} layout="vertical" margin={{ left: 8, right: 8 }}>
+        {/* right: room for half of the last tick's label ("160"), centred on the axis end. */}
+        <BarChart data={counts} layout="vertical" margin={{ left: 8, right: 20 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" />
           <YAxis type="category" dataKey="genre" width={84} interval={0} fontSize={11} />
