@@ -105,6 +105,13 @@ function noise(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(rng() * 256));
 }
 
+/** Runs `work` once untimed (shader compilation is not what is asked), then profiles a second run. */
+async function warmThenProfile(label: string, progress: (message: string) => void, work: () => Promise<void>): Promise<KernelProfile> {
+  await work();
+  progress(`profile: ${label}`);
+  return profileKernels(label, work);
+}
+
 /**
  * Where a training step of the tutorial CNN and a backbone batch spend their
  * time on the active backend: each profiled once, after one untimed run of
@@ -124,13 +131,10 @@ export async function measureKernelProfile(
     const optimizer = tf.train.adam(1e-3);
     const batch = { pixels: noise(batchSize * height * width * 3, 2), labels: new Uint8Array(batchSize * numGenres), size: batchSize };
     const what = `tutorial CNN training step, ${sizeLabel(config.training)}, batch ${batchSize}`;
-    const profileStep = async (label: string) => {
-      await trainOnBatch(model, optimizer, batch, { spec, numGenres });
-      progress(`profile: ${label}`);
-      return profileKernels(label, async () => {
+    const profileStep = (label: string) =>
+      warmThenProfile(label, progress, async () => {
         await trainOnBatch(model, optimizer, batch, { spec, numGenres });
       });
-    };
     try {
       if (tf.getBackend() === 'webgpu') {
         // Both filter-gradient kernels, each warmed up, in this one run: the app keeps its own only where it wins.
@@ -155,13 +159,10 @@ export async function measureKernelProfile(
       const size = config.backbone.batchSize;
       const pixels = noise(size * info.input.height * info.input.width * 3, 3);
       const what = `${info.id} forward pass (embedding), batch ${size}`;
-      const profileBatch = async (label: string) => {
-        await extractFeatures(loaded.model, pixels, size, info.input);
-        progress(`profile: ${label}`);
-        return profileKernels(label, async () => {
+      const profileBatch = (label: string) =>
+        warmThenProfile(label, progress, async () => {
           await extractFeatures(loaded.model, pixels, size, info.input);
         });
-      };
       try {
         // Layer by layer as tfjs-layers runs it, then fused as the app runs it, in this one run.
         setFusedInference(false);

@@ -90,7 +90,9 @@ export class ModelHolder {
     const others = this.deps.inferenceBackends.filter((name) => name !== this.trainingBackend);
     const skipTraining = this.trainingBackendIsSoftware && !timeTrainingBackend && others.length > 0;
     const known = this.inferenceChoices.get(backboneId);
-    if (known && (skipTraining || known.measured[this.trainingBackend] !== undefined)) {
+    // Reused unless the training backend is now wanted and was left out before (timed or failed both count as tried).
+    const triedTraining = known && (known.measured[this.trainingBackend] !== undefined || known.failed[this.trainingBackend] !== undefined);
+    if (known && (skipTraining || triedTraining)) {
       await moveModelTo(model, known.name);
       return known.name;
     }
