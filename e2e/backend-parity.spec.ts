@@ -8,6 +8,8 @@ const subset = makePosterSubset(4, 'parity');
  * numbers as the CPU on real posters: a training step (loss, gradients,
  * updated weights) on cpu, webgl and webgpu, and MobileNetV2 embeddings on
  * cpu, wasm, webgl and webgpu. A backend that read back zeros fails here.
+ * On WebGPU (SwiftShader here) also the app's direct convolution kernels
+ * against tfjs' own, on shapes the parity step does not cover ('same' padding).
  */
 test('the self-check: the same training step and embeddings on cpu, wasm, webgl and webgpu', async ({ page, pageErrors }) => {
   test.setTimeout(5 * 60_000);
@@ -25,6 +27,15 @@ test('the self-check: the same training step and embeddings on cpu, wasm, webgl 
   for (const backend of ['webgl', 'webgpu']) expect(byName[backend].step?.pass, `${backend} step ${JSON.stringify(byName[backend].step)}`).toBe(true);
   for (const backend of ['wasm', 'webgl', 'webgpu'])
     expect(byName[backend].embeddings?.pass, `${backend} embeddings ${JSON.stringify(byName[backend].embeddings)}`).toBe(true);
+  // WebGPU here is SwiftShader: the app's direct convolution kernels run, and match tfjs' own.
+  const kernels = byName.webgpu.kernels ?? [];
+  const perKernel = (name: string) => Array<string>(3).fill(name);
+  expect(kernels.map((row) => row.kernel).sort()).toEqual([
+    ...perKernel('Conv2D'),
+    ...perKernel('Conv2DBackpropFilter'),
+    ...perKernel('Conv2DBackpropInput'),
+  ]);
+  for (const row of kernels) expect(row.pass, JSON.stringify(row)).toBe(true);
   expect(parsed.pass).toBe(true);
   await expect(page.getByRole('status')).toHaveText('Every available backend computes the same numbers as the CPU.');
   expect(pageErrors).toEqual([]);

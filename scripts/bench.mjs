@@ -27,6 +27,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS, launchWithProfile } from './chromium.mjs';
+import { DEFAULT_TRAIN_CONFIG } from '../src/config/registry.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, '.bench', 'dist');
@@ -34,8 +35,8 @@ const OUT_DIR = join(ROOT, '.bench', 'dist');
 const BACKENDS = ['webgpu', 'webgl', 'cpu', 'wasm'];
 /** As vite.config.ts: the app's dev and preview servers serve this folder at /models/. */
 const MODELS_DIR = process.env.POSTER_MODELS_DIR ?? join(ROOT, '..', 'shared', 'models');
-/** The page's default backbone (src/bench/benchConfig.ts); src/ml/backbones.ts serves it at /models/<id>/model.json. */
-const PRETRAINED_BACKBONE = 'mobilenet_v2_035_224';
+/** The page's default backbone is the app's (src/bench/benchConfig.ts); src/ml/backbones.ts serves it at /models/<id>/model.json. */
+const PRETRAINED_BACKBONE = DEFAULT_TRAIN_CONFIG.backbone;
 
 const HELP = `npm run bench -- [flags]
   --data DIR          posters: DIR/images/*.jpg + DIR/labels.csv, or DIR/*.jpg + one *.csv

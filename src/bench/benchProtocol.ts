@@ -265,10 +265,15 @@ export interface KernelProfile {
 }
 
 export interface KernelProfileMeasurement {
-  /** With the kernels the app registers (on WebGPU, the filter gradient as products: src/ml/filterGradientByProducts.ts). */
+  /**
+   * With the kernels the app registers: on WebGPU, the filter gradient as products (src/ml/filterGradientByProducts.ts),
+   * and on a software adapter the convolution and its filter gradient as direct kernels (src/ml/webgpuDirectConv.ts).
+   */
   trainingStep: KernelProfile | null;
-  /** WebGPU only: the same step with tfjs' own filter-gradient kernel, in the same run, for comparison. */
+  /** WebGPU only: the same step with tfjs' own convolution kernels, in the same run, for comparison. */
   trainingStepStockKernels: KernelProfile | null;
+  /** WebGPU on a real GPU only (where the app does not use them): the same step with the direct kernels, in the same run. */
+  trainingStepDirectKernels: KernelProfile | null;
   /** With convs, batch norms, paddings and ReLU6 fused as the app runs them (src/ml/fusedInference.ts). */
   backboneBatch: KernelProfile | { unavailable: string } | null;
   /** The same batch through tfjs-layers' model.predict, layer by layer, in the same run, for comparison. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getBackbone } from '../config/trainConfig';
 import { extractFeatures, loadBackbone } from '../ml/backbones';
 import { filterGradientInUse, useFilterGradient } from '../ml/filterGradientByProducts';
+import { applyDirectKernelsOnEveryAdapter, directKernelsApply, directKernelsInUse, useDirectConvKernels } from '../ml/webgpuDirectConv';
 import { setFusedInference } from '../ml/fusedInference';
 import { trainOnBatch } from '../ml/trainStep';
 import { buildTutorialCnn } from '../ml/tutorialCnn';
@@ -124,6 +125,7 @@ export async function measureKernelProfile(
 ): Promise<KernelProfileMeasurement> {
   let trainingStep: KernelProfile | null = null;
   let trainingStepStockKernels: KernelProfile | null = null;
+  let trainingStepDirectKernels: KernelProfile | null = null;
   if (config.training) {
     const { height, width, batchSize } = config.training;
     const spec = { height, width, scaling: 'unit' as const };
@@ -137,11 +139,27 @@ export async function measureKernelProfile(
       });
     try {
       if (tf.getBackend() === 'webgpu') {
-        // Both filter-gradient kernels, each warmed up, in this one run: the app keeps its own only where it wins.
-        const appVariant = filterGradientInUse('webgpu');
+        // The app's convolution kernels and tfjs' own, each warmed up, in this one run: the app keeps its own only where they win.
+        const appDirect = directKernelsInUse('webgpu').length > 0;
+        useDirectConvKernels(false, 'webgpu');
+        // Read after the direct kernels step aside: the filter gradient they stood in front of.
+        const appFilterGradient = filterGradientInUse('webgpu');
         useFilterGradient('stock', 'webgpu');
-        trainingStepStockKernels = await profileStep(`${what}, tfjs' own filter-gradient kernel`);
-        useFilterGradient(appVariant, 'webgpu');
+        try {
+          trainingStepStockKernels = await profileStep(`${what}, tfjs' own convolution kernels`);
+        } finally {
+          useFilterGradient(appFilterGradient, 'webgpu');
+          useDirectConvKernels(appDirect, 'webgpu');
+        }
+        if (appDirect && !directKernelsApply()) {
+          // A real GPU: the app keeps the kernels it had, and this says what the direct ones would do there.
+          applyDirectKernelsOnEveryAdapter(true);
+          try {
+            trainingStepDirectKernels = await profileStep(`${what}, the direct convolution kernels (a software adapter's)`);
+          } finally {
+            applyDirectKernelsOnEveryAdapter(false);
+          }
+        }
       }
       trainingStep = await profileStep(what);
     } finally {
@@ -175,5 +193,5 @@ export async function measureKernelProfile(
       }
     }
   }
-  return { trainingStep, trainingStepStockKernels, backboneBatch, backboneBatchLayerByLayer };
+  return { trainingStep, trainingStepStockKernels, trainingStepDirectKernels, backboneBatch, backboneBatchLayerByLayer };
 }

@@ -5,6 +5,9 @@ import type { BackendName } from '../config/trainConfig';
 
 export const BACKEND_ORDER: readonly BackendName[] = TRAINING_BACKENDS;
 
+/** An adapter that emulates the GPU on the CPU (SwiftShader, llvmpipe), by its description ("google / swiftshader"). */
+export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|software/i;
+
 export interface BackendChoice {
   name: BackendName;
   /** Why faster backends were skipped, one line each (shown to the user). */

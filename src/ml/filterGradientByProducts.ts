@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { convInfoOf, type ConvKernelAttrs } from './convInfo';
 
 /**
  * A convolution's filter gradient as matrix products, for the WebGPU backend.
@@ -19,14 +20,6 @@ import * as tf from '@tensorflow/tfjs';
  * anything else goes to the stock kernel.
  */
 const KERNEL = 'Conv2DBackpropFilter';
-
-interface FilterGradientAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
 
 type Variant = 'products' | 'stock';
 
@@ -51,17 +44,8 @@ function productsKernel(stock: tf.KernelConfig, backendName: string): tf.KernelC
       const { inputs, backend, attrs } = args;
       const x = inputs.x as tf.TensorInfo;
       const dy = inputs.dy as tf.TensorInfo;
-      const { strides, pad: padding, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as FilterGradientAttrs;
-      const conv = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filterShape,
-        strides,
-        1,
-        padding,
-        dimRoundingMode,
-        false,
-        tf.backend_util.convertConv2DDataFormat(dataFormat),
-      );
+      const { filterShape } = attrs as unknown as { filterShape: [number, number, number, number] };
+      const conv = convInfoOf(x.shape, filterShape, attrs as unknown as ConvKernelAttrs);
       const plain = conv.dataFormat === 'channelsLast' && conv.strideHeight === 1 && conv.strideWidth === 1;
       if (!plain || conv.dilationHeight !== 1 || conv.dilationWidth !== 1) return stock.kernelFunc(args);
 

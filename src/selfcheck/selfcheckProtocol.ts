@@ -3,6 +3,7 @@
  * the result a test or a user reads off the page.
  */
 import type { EmbeddingComparison, StepComparison } from '../ml/backendParity';
+import type { DirectKernelParity } from '../ml/webgpuDirectConv';
 
 export type SelfCheckRequest = { type: 'run'; posters: File[] };
 
@@ -14,6 +15,8 @@ export interface BackendParity {
   notes: string[];
   /** A training step (loss, gradients, Adam update); absent where the backend cannot train (WASM) or it failed. */
   step?: StepComparison;
+  /** WebGPU on a software adapter: the app's direct convolution kernels against tfjs' own (src/ml/webgpuDirectConv.ts). */
+  kernels?: DirectKernelParity[];
   /** Backbone embeddings of the same posters; absent when no backbone could be loaded. */
   embeddings?: EmbeddingComparison;
   seconds: number;

@@ -12,6 +12,7 @@ import {
 import { getBackbone } from '../config/trainConfig';
 import { loadBackbone } from '../ml/backbones';
 import { activateBackend } from '../ml/placement';
+import { compareDirectKernelsWithStock, directKernelsApply } from '../ml/webgpuDirectConv';
 import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
 import { decodePoster } from '../worker/decodePoster';
 import type { BackendParity, SelfCheckEvent, SelfCheckRequest, SelfCheckResult } from './selfcheckProtocol';
@@ -78,6 +79,14 @@ async function run(files: File[]): Promise<SelfCheckResult> {
         result.notes.push(`training step failed: ${describe(error)}`);
       }
     }
+    if (directKernelsApply()) {
+      progress(`${backend}: the direct convolution kernels against tfjs' own…`);
+      try {
+        result.kernels = await compareDirectKernelsWithStock();
+      } catch (error) {
+        result.notes.push(`kernel comparison failed: ${describe(error)}`);
+      }
+    }
     progress(`${backend}: backbone embeddings…`);
     const loaded = await loadFirst(sources);
     if (!loaded.ok) {
@@ -97,7 +106,12 @@ async function run(files: File[]): Promise<SelfCheckResult> {
     result.seconds = Math.round(performance.now() - start) / 1000;
   }
   const failed = results.some(
-    (r) => r.available && (r.step?.pass === false || r.embeddings?.pass === false || r.notes.some((note) => note.includes('failed'))),
+    (r) =>
+      r.available &&
+      (r.step?.pass === false ||
+        r.embeddings?.pass === false ||
+        r.kernels?.some((kernel) => !kernel.pass) ||
+        r.notes.some((note) => note.includes('failed'))),
   );
   return {
     reference: 'cpu',

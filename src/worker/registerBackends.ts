@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { useFilterGradient } from '../ml/filterGradientByProducts';
 import { registerFastWasmMatMul } from '../ml/wasmMatMul';
+import { useDirectConvKernels } from '../ml/webgpuDirectConv';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -31,3 +32,6 @@ registerFastWasmMatMul();
 
 // WebGPU's own convolution filter gradient loops over every output position in one thread per weight (src/ml/filterGradientByProducts.ts).
 useFilterGradient('products', 'webgpu');
+
+// On a software adapter (SwiftShader), WebGPU's convolution and its filter gradient as direct kernels without barriers (src/ml/webgpuDirectConv.ts).
+useDirectConvKernels(true, 'webgpu');

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { getBackbone, usesBackbone, type BackendName, type InferenceBackendName, type TrainConfig } from '../config/trainConfig';
 import { APP_VERSION } from '../lib/version';
-import { chooseBackend } from '../ml/backend';
+import { chooseBackend, SOFTWARE_ADAPTER } from '../ml/backend';
 import { splitTrainValidation } from '../data/split';
 import { headSecondsPerRow, tutorialSecondsPerImage } from '../ml/training/estimate';
 import { METADATA_JSON, MODEL_JSON, WEIGHTS_BIN, type WeightEntry } from '../config/modelMetadata';
@@ -208,7 +208,7 @@ export class WorkerSession implements DispatchTarget {
     this.models.trainingBackend = choice.name;
     const adapter = (await this.deps.describeAdapter?.(choice.name)) ?? choice.name;
     // SwiftShader and friends emulate the GPU on the CPU: training from scratch there is slow, and the page says so.
-    this.softwareGpu = /swiftshader|llvmpipe|software/i.test(adapter);
+    this.softwareGpu = SOFTWARE_ADAPTER.test(adapter);
     this.models.trainingBackendIsSoftware = this.softwareGpu;
     this.deps.emit({ type: 'ready', backend: choice.name, skipped: choice.skipped, adapter });
     // A tab closed mid-run leaves its spilled posters behind: gone once no tab trains that run.
