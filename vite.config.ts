@@ -1,9 +1,10 @@
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { checkBudgets, describeBudgets } from './scripts/bundleBudget.mjs';
+import { wasmThreadsPlugin } from './scripts/wasmThreadsPlugin.mjs';
 import { PUBLIC_MODEL_ORIGINS } from './src/config/registry.js';
 
 /**
@@ -70,50 +71,6 @@ const localFoldersPlugin: Plugin = {
   configurePreviewServer(server) {
     server.middlewares.use(serveFolder('/models/', modelsDir));
     server.middlewares.use(serveFolder('/examples/', examplesDir, { 'index.json': examplesIndex }));
-  },
-};
-
-/**
- * Multi-threaded WASM for the frozen stages: two patches to tfjs' threaded
- * WASM build, both checked so that a tfjs update fails the build instead of
- * shipping workers that die.
- * 1. tfjs hands each pthread worker the source of its Emscripten factory as
- *    `factory.toString()`; bundled and minified, that function refers to
- *    names outside itself ("e is not defined"). Hand them the factory file's
- *    own source instead, as tfjs does when it is not bundled.
- * 2. tfjs caps its thread pool at half of navigator.hardwareConcurrency,
- *    assuming two hardware threads per core: one thread on a 2-core machine.
- *    The factory reports twice the logical cores, so the cap is all of them
- *    (setThreadsCount in src/worker/registerBackends.ts asks for that many).
- */
-const THREADED_FACTORY = join(
-  import.meta.dirname,
-  'node_modules',
-  '@tensorflow',
-  'tfjs-backend-wasm',
-  'wasm-out',
-  'tfjs-backend-wasm-threaded-simd.js',
-);
-const FACTORY_TO_STRING = /`var WasmBackendModuleThreadedSimd = ` \+\s*wasmFactoryThreadedSimd\.toString\(\)/;
-const LOGICAL_CORES = 'return navigator["hardwareConcurrency"]}';
-
-function patchThreadedFactory(source: string, fail: (message: string) => never): string {
-  if (!source.includes(LOGICAL_CORES)) fail('tfjs-backend-wasm changed: the thread-count patch no longer applies');
-  return source.replace(LOGICAL_CORES, 'return 2*navigator["hardwareConcurrency"]}');
-}
-
-const wasmThreadsPlugin: Plugin = {
-  name: 'poster-genres-wasm-threads',
-  transform(code, id) {
-    const path = id.replaceAll('\\', '/');
-    const fail = (message: string): never => this.error(message);
-    if (path.endsWith('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js')) {
-      return { code: patchThreadedFactory(code, fail), map: null };
-    }
-    if (!path.endsWith('@tensorflow/tfjs-backend-wasm/dist/backend_wasm.js')) return null;
-    if (!FACTORY_TO_STRING.test(code)) fail('tfjs-backend-wasm changed: the threaded-factory source patch no longer applies');
-    const factorySource = patchThreadedFactory(readFileSync(THREADED_FACTORY, 'utf8'), fail);
-    return { code: code.replace(FACTORY_TO_STRING, JSON.stringify(factorySource)), map: null };
   },
 };
 

@@ -28,11 +28,14 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS, launchWithProfile } from './chromium.mjs';
 import { DEFAULT_TRAIN_CONFIG } from '../src/config/registry.js';
+import { wasmThreadsPlugin } from './wasmThreadsPlugin.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT_DIR = join(ROOT, '.bench', 'dist');
 /** wasm runs only the pretrained path: the app uses it for the frozen-backbone stages alone. */
 const BACKENDS = ['webgpu', 'webgl', 'cpu', 'wasm'];
+/** wasm runs twice: with a thread per core, as the app, and with one (`wasmThreads`). */
+const SINGLE_THREAD_WASM = 'wasm-1-thread';
 /** As vite.config.ts: the app's dev and preview servers serve this folder at /models/. */
 const MODELS_DIR = process.env.POSTER_MODELS_DIR ?? join(ROOT, '..', 'shared', 'models');
 /** The page's default backbone is the app's (src/bench/benchConfig.ts); src/ml/backbones.ts serves it at /models/<id>/model.json. */
@@ -42,7 +45,8 @@ const HELP = `npm run bench -- [flags]
   --data DIR          posters: DIR/images/*.jpg + DIR/labels.csv, or DIR/*.jpg + one *.csv
                       (default ../shared/posters)
   --backends LIST     comma-separated subset of webgpu,webgl,cpu,wasm (default: all four;
-                      wasm measures only the pretrained path)
+                      wasm measures only the pretrained path, once with a thread per core
+                      and once with one: wasmThreads in the JSON)
   --quick             a smoke run: fewest steps and posters, numbers only indicative
   --posters N         posters copied for the run (default 96; --quick 24)
   --pool-sizes LIST   decoder counts to compare, 0 = no pool (default 0,1,max(2,cores))
@@ -233,7 +237,9 @@ async function buildBenchPage() {
     configFile: false,
     root: ROOT,
     logLevel: 'warn',
-    worker: { format: 'es' },
+    // The app's WASM patches, or its threads die ("e is not defined") and the page runs one.
+    plugins: [wasmThreadsPlugin],
+    worker: { format: 'es', plugins: () => [wasmThreadsPlugin] },
     build: {
       outDir: OUT_DIR,
       emptyOutDir: true,
@@ -268,10 +274,30 @@ function serve(dir, modelsDir) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    // Cross-origin isolated, as the app's preview server (vite.config.ts): WASM gets its threads.
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolveServer) => server.listen(0, '127.0.0.1', () => resolveServer(server)));
+}
+
+/**
+ * Embedding posters/s with every WASM thread over one thread, from the two
+ * wasm runs of one bench run; null when either is missing.
+ */
+function wasmThreadSpeedup(threaded, single) {
+  const rate = (run) => (run?.pretrainedBackbone?.available ? run.pretrainedBackbone.embedding.imagesPerSecond : undefined);
+  const [all, one] = [rate(threaded), rate(single)];
+  if (all === undefined || one === undefined) return null;
+  return {
+    threaded: threaded.adapter?.description,
+    embedImagesPerSecond: { threaded: all, oneThread: one },
+    speedup: Math.round((all / one) * 100) / 100,
+  };
 }
 
 /**
@@ -433,6 +459,8 @@ async function main() {
             }
           : {};
       runs.push({ label: backend, config: { ...config, ...cnnParts, decode: null, backend } });
+      // The same frozen stages on one WASM thread, in this run: what the cores buy (output.wasmThreads).
+      if (backend === 'wasm') runs.push({ label: SINGLE_THREAD_WASM, config: { ...config, ...cnnParts, decode: null, backend, wasmThreads: 1 } });
     }
     for (const run of runs) {
       const runStart = Date.now();
@@ -447,7 +475,7 @@ async function main() {
           const backend = outcome.result.backend;
           if (modelsMissing && backend.pretrainedBackbone?.available === false) backend.pretrainedBackbone.reason += `; ${modelsMissing}`;
           output.backends[run.label] = { ...backend, pageSeconds: outcome.result.seconds };
-          if (run.label !== 'wasm') output.config.page = { ...outcome.result.config, backend: undefined, decode: undefined };
+          if (backend.backend !== 'wasm') output.config.page = { ...outcome.result.config, backend: undefined, decode: undefined };
         }
       } catch (error) {
         log(`${run.label}: FAILED ${error.message}`);
@@ -460,6 +488,7 @@ async function main() {
     server.close();
     rmSync(subset.dir, { recursive: true, force: true });
   }
+  output.wasmThreads = wasmThreadSpeedup(output.backends.wasm, output.backends[SINGLE_THREAD_WASM]);
   output.seconds = Math.round((Date.now() - started) / 1000);
   const text = JSON.stringify(output, null, 2);
   if (flags.out) {

@@ -58,6 +58,7 @@ export function defaultBenchConfig(hardwareConcurrency: number): BenchConfig {
     profile: { training: { ...TUTORIAL_SIZE, batchSize: 2 }, backbone: { id: DEFAULT_PRETRAINED.backbone, batchSize: HEAD.embedBatch } },
     decodeWorkers: defaultDecodeWorkerCount(hardwareConcurrency),
     tfFlags: {},
+    wasmThreads: null,
     seed: 42,
   };
 }
@@ -107,6 +108,9 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
 
   if (config.backend !== null && !BENCH_BACKENDS.includes(config.backend)) {
     errors.push(`backend must be one of ${BENCH_BACKENDS.join(', ')} or null, got ${JSON.stringify(config.backend)}`);
+  }
+  if (config.wasmThreads !== null && !isCount(config.wasmThreads, 1)) {
+    errors.push(`wasmThreads must be null (the app's: one per core) or at least 1, got ${JSON.stringify(config.wasmThreads)}`);
   }
   if (config.backend === 'wasm' && (config.training.length > 0 || config.prediction !== null || config.memory !== null || config.profile?.training)) {
     // The app uses wasm for the frozen-backbone stages only: it trains and predicts with the CNN elsewhere.

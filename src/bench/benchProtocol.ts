@@ -69,6 +69,8 @@ export interface BenchConfig {
   decodeWorkers: number;
   /** TensorFlow.js flags set before the backend starts, e.g. {"WEBGPU_CONV_SEPARATE_IM2COL_SHADER": true}: to try a backend's other programs. */
   tfFlags: Record<string, boolean | number>;
+  /** WASM threads: null for the app's (one per core where the page is cross-origin isolated), 1 for the single-thread comparison. */
+  wasmThreads: number | null;
   seed: number;
 }
 

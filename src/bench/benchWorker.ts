@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
 import '../worker/registerBackends';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { buildDatasetReport } from '../data/datasetReport';
 import { parseLabelsCsv } from '../data/labelsCsv';
 import { chooseBackend } from '../ml/backend';
@@ -63,6 +64,8 @@ async function benchmarkBackend(config: BackendConfig, context: Omit<MeasureCont
   try {
     // Before the backend starts: some flags are read once, when it builds its programs.
     for (const [flag, value] of Object.entries(config.tfFlags)) tf.env().set(flag, value);
+    // Read when the WASM backend starts: over registerBackends' one per core.
+    if (config.wasmThreads !== null) setThreadsCount(config.wasmThreads);
     skipped = await activateBackend(backend);
   } catch (error) {
     return { backend, available: false, reason: error instanceof Error ? error.message : String(error) };
