@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { convInfoOf, type ConvKernelAttrs } from './convInfo';
+import { kernelSwaps } from './kernelSwap';
 
 /**
  * A convolution's filter gradient as matrix products, for the WebGPU backend.
@@ -22,9 +23,6 @@ import { convInfoOf, type ConvKernelAttrs } from './convInfo';
 const KERNEL = 'Conv2DBackpropFilter';
 
 type Variant = 'products' | 'stock';
-
-const stockKernels = new Map<string, tf.KernelConfig>();
-const ownKernels = new Map<string, tf.KernelConfig>();
 
 function kernelFuncOf(name: string, backendName: string): tf.KernelFunc {
   const kernel = tf.getKernel(name, backendName);
@@ -109,26 +107,18 @@ function productsKernel(stock: tf.KernelConfig, backendName: string): tf.KernelC
   };
 }
 
+const swapFor = kernelSwaps((_, backendName) => (stock) => productsKernel(stock, backendName));
+
 /**
  * Puts the products in place of `backendName`'s filter-gradient kernel (or
  * back to the stock one: the benchmark compares both in one run). A backend
  * that is not registered is left alone.
  */
 export function useFilterGradient(variant: Variant, backendName = 'webgpu'): void {
-  if (!stockKernels.has(backendName)) {
-    const stock = tf.getKernel(KERNEL, backendName);
-    if (!stock) return;
-    stockKernels.set(backendName, stock);
-    ownKernels.set(backendName, productsKernel(stock, backendName));
-  }
-  const chosen = (variant === 'products' ? ownKernels : stockKernels).get(backendName)!;
-  if (tf.getKernel(KERNEL, backendName)?.kernelFunc === chosen.kernelFunc) return;
-  tf.unregisterKernel(KERNEL, backendName);
-  tf.registerKernel(chosen);
+  swapFor(KERNEL, backendName).use(variant === 'products');
 }
 
 /** Which filter-gradient kernel `backendName` runs now. */
 export function filterGradientInUse(backendName = 'webgpu'): Variant {
-  const own = ownKernels.get(backendName);
-  return own && tf.getKernel(KERNEL, backendName)?.kernelFunc === own.kernelFunc ? 'products' : 'stock';
+  return swapFor(KERNEL, backendName).inUse ? 'products' : 'stock';
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SOFTWARE_ADAPTER } from './backend';
 import { convInfoOf, type ConvKernelAttrs } from './convInfo';
 import { filterGradientInUse, useFilterGradient } from './filterGradientByProducts';
+import { kernelSwaps } from './kernelSwap';
 
 /**
  * Direct convolution kernels for WebGPU on a software adapter.
@@ -335,39 +336,16 @@ const DIRECT_KERNELS = {
 
 export type DirectKernelName = keyof typeof DIRECT_KERNELS;
 
-/** The kernel each name had before the first swap (the stock one, or another module's), per backend. */
-const previousKernels = new Map<string, tf.KernelConfig>();
-const ownKernels = new Map<string, tf.KernelConfig>();
-
-/**
- * Puts the direct kernel in place of `kernelName` on `backendName`, or the
- * one it replaced back (the benchmark compares both in one run). A backend
- * that is not registered is left alone.
- */
-export function useDirectKernel(kernelName: DirectKernelName, direct: boolean, backendName = 'webgpu'): void {
-  const key = `${backendName}/${kernelName}`;
-  if (!previousKernels.has(key)) {
-    const previous = tf.getKernel(kernelName, backendName);
-    if (!previous) return;
-    previousKernels.set(key, previous);
-    ownKernels.set(key, DIRECT_KERNELS[kernelName](previous, backendName));
-  }
-  const chosen = (direct ? ownKernels : previousKernels).get(key)!;
-  if (tf.getKernel(kernelName, backendName)?.kernelFunc === chosen.kernelFunc) return;
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel(chosen);
-}
+const swapFor = kernelSwaps((kernelName, backendName) => (replaced) => DIRECT_KERNELS[kernelName as DirectKernelName](replaced, backendName));
 
 /** Which of the direct kernels are registered (whether they apply depends on the adapter). */
 export function directKernelsInUse(backendName = 'webgpu'): DirectKernelName[] {
-  return (Object.keys(DIRECT_KERNELS) as DirectKernelName[]).filter(
-    (name) => tf.getKernel(name, backendName)?.kernelFunc === ownKernels.get(`${backendName}/${name}`)?.kernelFunc,
-  );
+  return (Object.keys(DIRECT_KERNELS) as DirectKernelName[]).filter((name) => swapFor(name, backendName).inUse);
 }
 
 /** Registers every direct kernel on `backendName` (they apply on a software adapter only), or puts back what they replaced. */
 export function useDirectConvKernels(direct: boolean, backendName = 'webgpu'): void {
-  for (const name of Object.keys(DIRECT_KERNELS) as DirectKernelName[]) useDirectKernel(name, direct, backendName);
+  for (const name of Object.keys(DIRECT_KERNELS) as DirectKernelName[]) swapFor(name, backendName).use(direct);
 }
 
 /** Whether the direct kernels apply on the active backend (WebGPU on a software adapter). */
