@@ -141,8 +141,9 @@ function size(name, fallback) {
  * The page config (see src/bench/benchConfig.ts, whose defaults are these
  * numbers without --quick). The default run took about 14 minutes on two
  * cores with SwiftShader before the pretrained path, which adds about 10
- * (estimated); most of it is WebGPU's and the CPU backend's 400x300 steps and
- * WebGPU's MobileNet batches.
+ * (estimated; more since its batches are posters with their mirror images, as
+ * the app embeds them); most of it is WebGPU's and the CPU backend's 400x300
+ * steps and WebGPU's MobileNet batches.
  */
 function pageConfig() {
   const quick = flags.quick;

@@ -32,9 +32,26 @@ describe('parseBenchConfig', () => {
     expect(result.value.memory).toEqual({ ...defaultBenchConfig(2).memory, epochs: 4 });
   });
 
-  it('measures the pretrained path as the app runs it by default: MobileNetV2 1.0, embedding batch 32, head batch 64', () => {
+  it('measures the pretrained path as the app runs it by default: MobileNetV2 1.0, embedding batch 32 with mirrors, head batch 64', () => {
     expect(defaultBenchConfig(2).pretrained).toEqual(DEFAULT_PRETRAINED);
-    expect(DEFAULT_PRETRAINED).toMatchObject({ backbone: 'mobilenet_v2_100_224', embedBatchSize: 32, headBatchSize: 64, headRows: 2000 });
+    expect(DEFAULT_PRETRAINED).toMatchObject({
+      backbone: 'mobilenet_v2_100_224',
+      embedBatchSize: 32,
+      mirrorPosters: true,
+      headBatchSize: 64,
+      headRows: 2000,
+    });
+  });
+
+  it('takes mirrorPosters as true or false only', () => {
+    expect(parseBenchConfig('{"pretrained":{"mirrorPosters":false}}', 2)).toMatchObject({
+      ok: true,
+      value: { pretrained: { mirrorPosters: false } },
+    });
+    expect(parseBenchConfig('{"pretrained":{"mirrorPosters":"yes"}}', 2)).toEqual({
+      ok: false,
+      errors: ['pretrained.mirrorPosters must be true or false'],
+    });
   });
 
   it('merges a pretrained object field by field, and null skips it', () => {

@@ -14,7 +14,8 @@ export const BENCH_BACKENDS: readonly BenchBackendName[] = [...BACKEND_ORDER, 'w
 
 /**
  * The app's transfer path: its default backbone, embedded HEAD.embedBatch posters
- * at a time (the registry's), the head
+ * at a time (the registry's), each with its mirror image when the app's default
+ * mirrors them, the head
  * trained in batches of TRANSFER_DEFAULTS.batchSize on 2000 feature rows per
  * epoch (the full set's training split is about 5300 posters; the cost per row
  * is the same). Few batches and epochs: SwiftShader on two cores is slow.
@@ -22,6 +23,7 @@ export const BENCH_BACKENDS: readonly BenchBackendName[] = [...BACKEND_ORDER, 'w
 export const DEFAULT_PRETRAINED: PretrainedRunConfig = {
   backbone: DEFAULT_TRAIN_CONFIG.backbone,
   embedBatchSize: HEAD.embedBatch,
+  mirrorPosters: DEFAULT_TRAIN_CONFIG.mirrorPosters,
   embedWarmupBatches: 1,
   embedTimedBatches: 2,
   headRows: 2000,
@@ -162,6 +164,7 @@ export function parseBenchConfig(text: string | null, hardwareConcurrency: numbe
     if (!isCount(embedWarmupBatches, 0) || !isCount(headWarmupEpochs, 0)) {
       errors.push('pretrained: embedWarmupBatches and headWarmupEpochs must be whole numbers >= 0');
     }
+    if (typeof config.pretrained.mirrorPosters !== 'boolean') errors.push('pretrained.mirrorPosters must be true or false');
   }
   if (config.profile) {
     const { training, backbone } = config.profile;

@@ -30,6 +30,8 @@ export interface PretrainedRunConfig {
   backbone: BackboneId;
   /** Posters per backbone call (the app's EMBED_BATCH). */
   embedBatchSize: number;
+  /** Each poster also embedded mirrored, as the app does with "Mirror posters" (its default). */
+  mirrorPosters: boolean;
   embedWarmupBatches: number;
   embedTimedBatches: number;
   /** Feature rows the head trains on per epoch (random features: the cost does not depend on their values). */
@@ -165,9 +167,11 @@ export interface EmbeddingMeasurement {
   posters: number;
   /** Seconds per warm-up batch (kernel compilation, weight upload). */
   warmupSeconds: number[];
-  /** Seconds per timed batch: extractFeatures alone, features read back. */
+  /** Each poster also mirrored: two backbone forwards per poster (extractFeaturePairs, as the app embeds by default). */
+  mirrorPosters: boolean;
+  /** Seconds per timed batch: extractFeatures (or extractFeaturePairs) alone, features read back. */
   batchSeconds: number[];
-  /** Timed posters over the timed batches' seconds. */
+  /** Timed posters over the timed batches' seconds (with their mirrors when mirrorPosters). */
   imagesPerSecond: number;
 }
 

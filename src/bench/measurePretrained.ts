@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../lib/random';
 import { getBackbone } from '../config/trainConfig';
-import { extractFeatures, loadBackbone } from '../ml/backbones';
+import { extractFeaturePairs, extractFeatures, loadBackbone } from '../ml/backbones';
 import { pixelsPerPoster, type InputSpec } from '../data/inputSpec';
 import { HEAD, TRANSFER_DEFAULTS } from '../config/registry.js';
 import { buildHead, positiveWeights, trainHeadEpoch, type LossOptions } from '../ml/transferHead';
@@ -33,14 +33,17 @@ async function measureEmbedding(
     const pixels = new Uint8Array(batchSize * perPoster); // [batch, 224, 224, 3] RGB
     for (let k = 0; k < batchSize; k++) pixels.set(decoded[(batch * batchSize + k) % posters], k * perPoster);
     const start = performance.now();
-    await extractFeatures(backbone, pixels, batchSize, spec); // features read back: the GPU has finished
+    await (run.mirrorPosters ? extractFeaturePairs : extractFeatures)(backbone, pixels, batchSize, spec); // read back: the GPU has finished
     const seconds = (performance.now() - start) / 1000;
     tensorsAfterBatch.push(tf.memory().numTensors);
     (batch < warmup ? warmupSeconds : batchSeconds).push(seconds);
-    context.progress(`embed ${sizeLabel(spec)} batch ${batchSize}: batch ${batch + 1}/${batches} took ${seconds.toFixed(2)} s`);
+    context.progress(
+      `embed ${sizeLabel(spec)} batch ${batchSize}${run.mirrorPosters ? ' (+ mirrors)' : ''}: batch ${batch + 1}/${batches} took ${seconds.toFixed(2)} s`,
+    );
   }
   return {
     batchSize,
+    mirrorPosters: run.mirrorPosters,
     posters,
     warmupSeconds: warmupSeconds.map(roundTo3),
     batchSeconds: batchSeconds.map(roundTo3),

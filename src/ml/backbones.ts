@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneInfo } from '../config/trainConfig';
 import type { InputSpec } from '../data/inputSpec';
 import { inferenceForward } from './fusedInference';
-import { pixelsToInput } from './preprocess';
+import { mirroredInput, pixelsToInput } from './preprocess';
 import { predictProbabilities } from './trainStep';
 
 /** Keras MobileNetV2's last feature map ([batch, 7, 7, 1280]), just before pooling. */
@@ -244,7 +244,7 @@ export async function extractFeaturePairs(backbone: tf.LayersModel, pixels: Uint
   const pair = tf.tidy(() => {
     const input = pixelsToInput(pixels, count, spec);
     const plain = inferenceForward(backbone, input);
-    const mirrored = inferenceForward(backbone, tf.reverse(input, 2));
+    const mirrored = inferenceForward(backbone, mirroredInput(input, pixels, spec));
     return tf.concat([plain, mirrored], 1);
   });
   try {

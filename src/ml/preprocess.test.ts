@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputSpec } from '../data/inputSpec';
-import { pixelsToInput } from './preprocess';
+import { mirroredInput, mirrorPixels, pixelsToInput } from './preprocess';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -39,5 +39,25 @@ describe('pixelsToInput', () => {
     expect(input.shape).toEqual([2, 1, 1, 3]);
     input.dispose();
     expect(() => pixelsToInput(new Uint8Array(5), 2, spec)).toThrow('pixel buffer holds 5 bytes, 6 needed for 2 posters');
+  });
+});
+
+describe('mirroredInput', () => {
+  // 2 posters of 3 rows x 5 pixels: an odd width keeps a middle pixel in place.
+  const spec: InputSpec = { height: 3, width: 5, scaling: 'symmetric' };
+  const pixels = Uint8Array.from({ length: 2 * 3 * 5 * 3 }, (_, k) => (k * 37) % 256);
+
+  it('mirrors the bytes of each row, pixel by pixel, keeping the channels of each pixel in order', () => {
+    const mirrored = mirrorPixels(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9), 1, { height: 1, width: 3 });
+    expect(Array.from(mirrored)).toEqual([7, 8, 9, 4, 5, 6, 1, 2, 3]);
+  });
+
+  it("equals tf.reverse of the input along the width, value for value (the CPU and WASM take the bytes' way)", async () => {
+    const input = pixelsToInput(pixels, 2, spec);
+    const mirrored = mirroredInput(input, pixels, spec);
+    const reversed = tf.reverse(input, 2);
+    expect(mirrored.shape).toEqual([2, 3, 5, 3]);
+    expect(Array.from(await mirrored.data())).toEqual(Array.from(await reversed.data()));
+    tf.dispose([input, mirrored, reversed]);
   });
 });

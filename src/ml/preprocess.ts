@@ -51,3 +51,38 @@ export function pixelsToInput(pixels: Uint8Array, count: number, spec: InputSpec
     return spec.scaling === 'unit' ? raw.div(255) : raw.div(127.5).sub(1);
   });
 }
+
+/** Packed RGB posters (as pixelsToInput takes them), each mirrored left to right, in a new buffer. */
+export function mirrorPixels(pixels: Uint8Array, count: number, spec: Pick<InputSpec, 'height' | 'width'>): Uint8Array {
+  const { width } = spec;
+  const rowBytes = width * CHANNELS;
+  const rows = count * spec.height;
+  const mirrored = new Uint8Array(rows * rowBytes);
+  for (let row = 0; row < rows; row++) {
+    const start = row * rowBytes;
+    const end = start + rowBytes - CHANNELS; // the row's last pixel
+    for (let offset = 0; offset < rowBytes; offset += CHANNELS) {
+      const from = start + offset;
+      const to = end - offset;
+      mirrored[to] = pixels[from];
+      mirrored[to + 1] = pixels[from + 1];
+      mirrored[to + 2] = pixels[from + 2];
+    }
+  }
+  return mirrored;
+}
+
+/**
+ * pixelsToInput of the mirrored posters, given `input` = pixelsToInput(pixels, count, spec).
+ * On a GPU that is tf.reverse of `input`. On WASM and the CPU the bytes are
+ * mirrored in JS and converted again: WASM's Reverse kernel took 450-540 ms
+ * for 32 posters at 224x224 (a quarter of an embedding batch of posters and
+ * mirrors) where this loop takes ~40 ms (`npm run bench`, 2-core VM). Both
+ * give the same values: a mirror only moves them.
+ */
+export function mirroredInput(input: tf.Tensor4D, pixels: Uint8Array, spec: InputSpec): tf.Tensor4D {
+  // Axis 2 of [batch, height, width, 3] is the width.
+  if (takesBytes(tf.getBackend())) return tf.reverse(input, 2);
+  const count = input.shape[0];
+  return pixelsToInput(mirrorPixels(pixels, count, spec), count, spec);
+}

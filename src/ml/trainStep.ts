@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inferenceForward } from './fusedInference';
 import { binaryCrossEntropy } from './loss';
 import type { InputSpec } from '../data/inputSpec';
-import { pixelsToInput } from './preprocess';
+import { mirroredInput, pixelsToInput } from './preprocess';
 
 /** One batch as plain data: the worker's decode pipeline produces these. */
 export interface PixelBatch {
@@ -63,8 +63,7 @@ export async function predictProbabilities(model: tf.LayersModel, pixels: Uint8A
     const input = pixelsToInput(pixels, count, spec);
     const plain = inferenceForward(model, input);
     if (!spec.averageMirrored) return plain;
-    // Axis 2 of [batch, height, width, 3] is the width: a left-right mirror.
-    return plain.add(inferenceForward(model, tf.reverse(input, 2))).div(2);
+    return plain.add(inferenceForward(model, mirroredInput(input, pixels, spec))).div(2);
   });
   try {
     return (await probs.data()) as Float32Array;

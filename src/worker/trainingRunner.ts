@@ -248,9 +248,9 @@ export class TrainingRunner {
     const store = new PosterPixelStore(
       spec,
       this.deps.decode,
-      this.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES,
+      // Only runs that read the pixels again keep them (the frozen path reads each poster once).
+      plan.pixels ? (this.pixelBudgetBytes ?? PIXEL_BUDGET_BYTES) : 0,
       (issue) => emit({ type: 'posterSkipped', issue }),
-      // Only runs that read the pixels again want a spill (the frozen path reads each poster once).
       plan.pixels ? this.deps.pixelSpill?.(pixelsPerPoster(spec), (message) => this.log(message), cursor.runId) : undefined,
     );
     const feed = posterFeed(dataset.items, store, dataset.genres.length);
