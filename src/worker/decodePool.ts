@@ -1,3 +1,4 @@
+import { HEAD } from '../config/registry.js';
 import type { InputSpec } from '../data/inputSpec';
 import { PosterDecodeError } from './decodePoster';
 import type { DecodeFn } from './posterBatches';
@@ -52,12 +53,14 @@ export function defaultDecodeWorkerCount(hardwareConcurrency: number | undefined
 }
 
 /**
- * Requests a decode worker holds at once. Not 2: the WASM backend runs a
- * backbone batch synchronously on the training thread, which then cannot hand
- * out more work for a second or so, and a worker holding 2 posters sat idle
- * after them; the embedding waited 28-33 s of its 264-300 s for decoded posters.
+ * Requests a decode worker holds at once: a whole embedding batch. The WASM
+ * backend runs a backbone batch synchronously on the training thread, which
+ * then cannot hand out more work for a second or so, and a worker sits idle
+ * once it has decoded what it holds. Holding 2, the embedding waited 28-33 s
+ * of its 264-300 s for decoded posters; holding 16 (half the next batch), 16 s
+ * of 305 s.
  */
-export const DECODE_IN_FLIGHT_PER_WORKER = 16;
+export const DECODE_IN_FLIGHT_PER_WORKER = HEAD.embedBatch;
 
 interface PendingDecode {
   request: DecodeRequest;
