@@ -121,6 +121,26 @@ describe('transfer head', () => {
     head.dispose();
   });
 
+  it('trains the same head twice from the same dropout seeds, and different heads without them', async () => {
+    const { features, labels } = syntheticFeatures(6);
+    const loss: LossOptions = { kind: 'bce' };
+    const order = Array.from({ length: N }, (_, i) => i);
+    const train = async (seeded: boolean) => {
+      const head = buildHead({ featureDim: DIM, numGenres: GENRES, hidden: 16, dropout: 0.5, l2: 1e-4, seed: 5 });
+      const optimizer = tf.train.adam(0.01);
+      const rng = createRng(11);
+      for (let epoch = 0; epoch < 2; epoch++) {
+        await trainHeadEpoch(head, optimizer, features, labels, order, 32, loss, seeded ? () => Math.floor(rng() * 2 ** 31) : undefined);
+      }
+      const probs = await predictHead(head, features, N, 64);
+      optimizer.dispose();
+      head.dispose();
+      return Array.from(probs);
+    };
+    expect(await train(true)).toEqual(await train(true));
+    expect(await train(false)).not.toEqual(await train(false));
+  });
+
   it('trains with focal loss and plain BCE too', async () => {
     const { features, labels } = syntheticFeatures(4);
     for (const loss of [{ kind: 'bce' }, { kind: 'focal', gamma: 2 }] satisfies LossOptions[]) {

@@ -60,7 +60,7 @@ export function defaultDecodeWorkerCount(hardwareConcurrency: number | undefined
  * of its 264-300 s for decoded posters; holding 16 (half the next batch), 16 s
  * of 305 s.
  */
-export const DECODE_IN_FLIGHT_PER_WORKER = HEAD.embedBatch;
+export const DECODE_IN_FLIGHT_PER_WORKER: number = HEAD.embedBatch;
 
 interface PendingDecode {
   request: DecodeRequest;

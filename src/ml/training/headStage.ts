@@ -135,7 +135,9 @@ export async function trainHeadStage(ctx: StageContext, options: HeadStageOption
         for (const [k, member] of members.entries()) {
           const rng = createRng(config.seed * 1009 + epoch + 7919 * k);
           const order = shuffleInPlace([...train], rng).map((index) => (views === 2 && rng() < 0.5 ? n + index : index));
-          const result = await trainHeadEpoch(member, optimizers[k], viewRows, viewLabels, order, config.batchSize, lossOptions);
+          // The same stream seeds the dropout masks: a run's seed decides its head.
+          const nextDropoutSeed = () => Math.floor(rng() * 2 ** 31);
+          const result = await trainHeadEpoch(member, optimizers[k], viewRows, viewLabels, order, config.batchSize, lossOptions, nextDropoutSeed);
           loss += result.loss / members.length;
           correctLabels += result.correctLabels / members.length;
         }
